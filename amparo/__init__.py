@@ -1,0 +1,3 @@
+"""Amparo: omnichannel customer support."""
+
+__version__ = "0.1.0"

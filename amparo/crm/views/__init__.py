@@ -1,0 +1,1 @@
+"""Agent pages for contacts and organizations (/contacts/, /organizations/)."""

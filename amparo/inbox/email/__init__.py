@@ -1,0 +1,1 @@
+"""The email channel: parsing, threading, loop and bounce handling, IMAP, SMTP, pipe, smtpd."""

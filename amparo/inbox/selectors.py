@@ -1,0 +1,25 @@
+"""Reads for the email channel, with the ticket permissions of the agent asking."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from amparo.accounts.models import User
+from amparo.core.errors import NotFound
+from amparo.inbox.models import MailMessage
+from amparo.tickets.models import Ticket
+from amparo.tickets.selectors import ticket_visibility_q
+
+
+def mail_get_for_agent(*, agent: User, message_id: int) -> MailMessage:
+    """The stored mail of a ticket message the agent may see (NotFound otherwise)."""
+    visible = Ticket.objects.filter(ticket_visibility_q(agent)).values("pk")
+    mail = (
+        MailMessage.objects.filter(ticket_message_id=message_id, ticket__in=visible)
+        .exclude(raw="")
+        .order_by("id")
+        .first()
+    )
+    if mail is None:
+        raise NotFound(_("This message has no original email."))
+    return mail
