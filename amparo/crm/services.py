@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -74,7 +75,7 @@ def _organization_for_email(email: str) -> Organization | None:
 def contact_create(
     *,
     name: str = "",
-    identities: list[tuple[str, str]] | None = None,
+    identities: Sequence[tuple[str, str]] | None = None,
     organization: Organization | None = None,
     language: str = "",
     time_zone: str = "",

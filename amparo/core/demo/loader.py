@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import random
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import transaction
@@ -39,7 +41,7 @@ STATUSES = [
 ]
 
 
-def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
     return rng.choices([v for v, _w in weighted], weights=[w for _v, w in weighted])[0]
 
 
@@ -173,7 +175,7 @@ def _make_tickets(
         _spread_in_time(rng, ticket, now)
 
 
-def _spread_in_time(rng: random.Random, ticket: Ticket, now: timezone.datetime) -> None:
+def _spread_in_time(rng: random.Random, ticket: Ticket, now: datetime.datetime) -> None:
     """Demo only: moves a ticket's history into the past so queues look lived in."""
     start = now - timedelta(days=rng.uniform(0, 60), hours=rng.uniform(0, 12))
     moment = start
