@@ -97,7 +97,14 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Under ASGI every request may run on another thread of the sync pool, and persistent
+    # connections pile up per thread (seen: 70+ idle connections and "too many clients" 500s at
+    # concurrency 8), so connections are closed after each request unless configured otherwise.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("AMPARO_DB_CONN_MAX_AGE", 0)
+        )
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:

@@ -11,13 +11,27 @@ from amparo.core.errors import DomainError
 from amparo.core.models import CustomFieldDefinition, CustomFieldType
 
 
+class Required:
+    """Which required fields must hold a value once ``values`` are applied."""
+
+    ALL = "all"  # an agent, who sees every field
+    CUSTOMER = "customer"  # a customer, who only sees the fields shown to customers
+    NONE = "none"  # a channel or the system: nobody could have filled them in
+
+
 def clean_custom_fields(
-    *, target: str, values: dict[str, Any], current: dict[str, Any] | None = None
+    *,
+    target: str,
+    values: dict[str, Any],
+    current: dict[str, Any] | None = None,
+    required: str = Required.ALL,
 ) -> dict[str, Any]:
     """Returns ``current`` updated with ``values``, each checked and coerced to its type.
 
     A value of None removes the field. Unknown keys and wrong types raise DomainError naming
-    the field, so the API and forms can point at it.
+    the field, so the API and forms can point at it. A required field can never be cleared;
+    whether missing required fields are an error depends on who is writing (``required``):
+    a ticket that arrives by email must never be refused for a field only agents know.
     """
     definitions = {d.key: d for d in CustomFieldDefinition.objects.filter(target=target)}
     result = dict(current or {})
@@ -33,7 +47,11 @@ def clean_custom_fields(
             continue
         result[key] = _coerce(definition, value, field)
     for key, definition in definitions.items():
-        if definition.required and key not in result and current is not None:
+        if not definition.required or key in result or current is None:
+            continue
+        if required == Required.ALL or (
+            required == Required.CUSTOMER and definition.visible_to_customers
+        ):
             raise DomainError(_("This field is required."), field=f"custom_fields.{key}")
     return result
 

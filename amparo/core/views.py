@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from urllib.parse import urlencode
+
 from django.db import connection
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from amparo.core.errors import NotFound
@@ -55,7 +57,9 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
 
     user = request.user
     if not user.is_authenticated:
-        return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+        # Most people following an attachment link signed out are customers (from an email or
+        # an old tab); the portal's sign-in page links on to the desk's for agents.
+        return redirect(f"{reverse('portal:sign_in')}?{urlencode({'next': request.path})}")
     try:
         if user.is_agent:  # type: ignore[union-attr]
             attachment = attachment_get_for_agent(agent=user, attachment_id=attachment_id)  # type: ignore[arg-type]

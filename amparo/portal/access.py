@@ -32,11 +32,11 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def safe_next(request: HttpRequest, value: str | None) -> str:
-    """``value`` when it is a path inside the portal, else the portal's home."""
+    """``value`` when it is a path inside the portal (or an attachment), else the portal's home."""
     home = reverse("portal:home")
     if (
         value
-        and value.startswith(home)
+        and value.startswith((home, "/attachments/"))
         and url_has_allowed_host_and_scheme(
             value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )

@@ -21,10 +21,15 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.models import Role, User
 from amparo.core.actors import Actor
+from amparo.core.customfields import Required
 from amparo.core.errors import Conflict, DomainError, NotFound
-from amparo.crm.models import Contact, IdentityKind
+from amparo.crm.models import Contact, ContactIdentity, IdentityKind
 from amparo.crm.normalize import normalize_email
-from amparo.crm.services import contact_get_or_create_by_identity
+from amparo.crm.services import (
+    contact_get_or_create_by_identity,
+    contact_set_user,
+    identity_mark_verified,
+)
 from amparo.portal import ratelimit
 from amparo.portal.models import SignInLink, SignInLinkStatus
 from amparo.portal.selectors import contact_for_email, customer_custom_fields
@@ -151,7 +156,12 @@ def sign_in_link_consume(*, token: str) -> tuple[User, SignInLink]:
     contact = contact_for_email(link.email)
     if contact is None or _is_agent_address(link.email, contact):
         raise NotFound(_("This sign-in link has expired or was already used."))
-    return customer_account_for(contact=contact, email=link.email, language=link.language), link
+    user = customer_account_for(contact=contact, email=link.email, language=link.language)
+    # Opening a link that was mailed to the address proves the customer reads it.
+    identity = ContactIdentity.objects.filter(kind=IdentityKind.EMAIL, value=link.email).first()
+    if identity is not None:
+        identity_mark_verified(identity=identity)
+    return user, link
 
 
 @transaction.atomic
@@ -177,8 +187,7 @@ def customer_account_for(*, contact: Contact, email: str, language: str = "") ->
             language=contact.language or _language_code(language),
             time_zone=contact.time_zone,
         )
-    # Contact has no service for its account link (the CRM does not manage sign-ins).
-    Contact.objects.filter(pk=contact.pk, user__isnull=True).update(user=user)
+    contact_set_user(contact=contact, user=user)
     return user
 
 
@@ -252,6 +261,7 @@ def portal_ticket_submit(*, contact: Contact, submission: Submission, language: 
         custom_fields=_clean_customer_fields(submission.custom_fields),
         language=_language_code(language) or contact.language,
         attachments=submission.attachments,
+        required_fields=Required.CUSTOMER,
     )
 
 

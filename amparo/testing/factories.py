@@ -82,7 +82,7 @@ def make_ticket(
         contact=contact,
         subject=subject,
         channel=kwargs.pop("channel", Channel.EMAIL),
-        actor=Actor.of_contact(contact),
+        actor=kwargs.pop("actor", None) or Actor.of_contact(contact),
         body_text=body,
         team=team,
         assignee=assignee,

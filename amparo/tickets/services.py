@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.models import Team, User
 from amparo.core.actors import Actor
-from amparo.core.customfields import clean_custom_fields
+from amparo.core.customfields import Required, clean_custom_fields
 from amparo.core.errors import Conflict, DomainError
 from amparo.core.html import html_to_text, sanitize_html, text_to_html
 from amparo.core.models import CustomFieldTarget
@@ -110,8 +110,13 @@ def ticket_create(
     client_id: str = "",
     channel_meta: dict[str, Any] | None = None,
     attachments: list[NewAttachment] | None = None,
+    required_fields: str | None = None,
 ) -> Ticket:
-    """A new ticket with its first message (from the customer, or an agent on their behalf)."""
+    """A new ticket with its first message (from the customer, or an agent on their behalf).
+
+    ``required_fields`` says which required custom fields must be given (core.customfields
+    .Required); by default an agent must give them all and a channel none of them.
+    """
     if channel not in Channel.values:
         raise DomainError(_("Unknown channel."), field="channel")
     if priority not in Priority.values:
@@ -129,7 +134,10 @@ def ticket_create(
         assignee=assignee,
         language=language or contact.language,
         custom_fields=clean_custom_fields(
-            target=CustomFieldTarget.TICKET, values=custom_fields or {}, current={}
+            target=CustomFieldTarget.TICKET,
+            values=custom_fields or {},
+            current={},
+            required=required_fields or (Required.ALL if actor.kind == "agent" else Required.NONE),
         ),
         status=Status.OPEN if assignee else Status.NEW,
     )
@@ -379,7 +387,10 @@ def ticket_update(
             _set_status(ticket, Status.OPEN, actor)
     if custom_fields is not UNSET:
         cleaned = clean_custom_fields(
-            target=CustomFieldTarget.TICKET, values=custom_fields, current=ticket.custom_fields
+            target=CustomFieldTarget.TICKET,
+            values=custom_fields,
+            current=ticket.custom_fields,
+            required=_required_for(actor),
         )
         if cleaned != ticket.custom_fields:
             _event(ticket, EventKind.FIELDS, actor, {"from": ticket.custom_fields, "to": cleaned})
@@ -644,3 +655,12 @@ def ticket_apply_macro(*, ticket: Ticket, agent: User, macro: Any) -> str:
         )
     Macro.objects.filter(pk=macro.pk).update(usage_count=F("usage_count") + 1)
     return macro_render(macro=macro, ticket=ticket, agent=agent)
+
+
+def _required_for(actor: Actor) -> str:
+    """Editing fields, required ones bind whoever sees them: agents all, customers the shown."""
+    if actor.kind == "agent":
+        return Required.ALL
+    if actor.kind == "contact":
+        return Required.CUSTOMER
+    return Required.NONE

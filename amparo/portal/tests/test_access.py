@@ -56,6 +56,26 @@ def test_attachments_of_another_customer_are_404(customer_client, other_customer
     assert customer_client.get(f"/attachments/{mine.attachments.get().pk}/").status_code == 200
 
 
+def test_a_signed_out_customer_following_an_attachment_link_signs_in_and_gets_it(
+    client, customer
+):
+    from amparo.portal.tests.conftest import PASSWORD
+
+    ticket = make_ticket(contact=customer, attachments=[NewAttachment(filename="nf.txt", data=b"n")])
+    url = f"/attachments/{ticket.attachments.get().pk}/"
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == "/portal/sign-in/?next=%2Fattachments%2F" + url[13:-1] + "%2F"
+    page = client.get(response["Location"]).content.decode()
+    assert f'name="next" value="{url}"' in page
+    signed_in = client.post(
+        "/portal/sign-in/password/",
+        {"pw-email": "maria@example.org", "pw-password": PASSWORD, "next": url},
+    )
+    assert signed_in["Location"] == url
+    assert b"".join(client.get(url).streaming_content) == b"n"
+
+
 def test_internal_notes_are_never_shown(customer_client, customer, agent_a):
     ticket = make_ticket(contact=customer)
     message_add(

@@ -190,3 +190,24 @@ def test_missing_csrf_token_is_refused(customer):
     response = browser.post("/portal/requests/new/", {"subject": "S", "description": "D"})
     assert response.status_code == 403
     assert not Ticket.objects.exists()
+
+
+def test_required_fields_bind_customers_only_when_shown_to_them(customer_client, order_field):
+    from amparo.core.models import CustomFieldDefinition
+
+    CustomFieldDefinition.objects.filter(pk=order_field.pk).update(required=True)
+    CustomFieldDefinition.objects.create(
+        target=CustomFieldTarget.TICKET,
+        key="cost_center",
+        label="Cost centre",
+        field_type=CustomFieldType.TEXT,
+        required=True,
+        visible_to_customers=False,
+    )
+    data = {"subject": "Pedido atrasado", "description": "Não chegou."}
+    response = customer_client.post("/portal/requests/new/", data)
+    assert response.status_code == 400
+    assert not Ticket.objects.exists()
+    response = customer_client.post("/portal/requests/new/", {**data, "cf_order": "A-1"})
+    assert response.status_code == 302
+    assert Ticket.objects.get().custom_fields == {"order": "A-1"}

@@ -125,3 +125,44 @@ def test_unknown_custom_field_is_refused(contact, agent_a):
     with pytest.raises(DomainError) as info:
         ticket_update(ticket=ticket, actor=Actor.of_agent(agent_a), custom_fields={"nope": 1})
     assert info.value.field == "custom_fields.nope"
+
+
+@pytest.fixture
+def required_fields(db):
+    from amparo.core.models import CustomFieldDefinition, CustomFieldTarget, CustomFieldType
+
+    for key, shown in (("cost_center", False), ("order", True)):
+        CustomFieldDefinition.objects.create(
+            target=CustomFieldTarget.TICKET,
+            key=key,
+            label=key,
+            field_type=CustomFieldType.TEXT,
+            required=True,
+            visible_to_customers=shown,
+        )
+
+
+def test_required_fields_never_refuse_a_ticket_from_a_channel(contact, required_fields):
+    ticket = make_ticket(contact=contact, actor=Actor.of_contact(contact))
+    assert ticket.custom_fields == {}
+
+
+def test_an_agent_creating_a_ticket_must_fill_required_fields(contact, agent_a, required_fields):
+    with pytest.raises(DomainError) as error:
+        make_ticket(contact=contact, actor=Actor.of_agent(agent_a), custom_fields={"order": "1"})
+    assert error.value.field == "custom_fields.cost_center"
+    assert not Ticket.objects.exists()
+
+
+def test_a_required_field_cannot_be_cleared(contact, agent_a, required_fields):
+    ticket = make_ticket(contact=contact)
+    ticket_update(
+        ticket=ticket,
+        actor=Actor.of_agent(agent_a),
+        custom_fields={"order": "7", "cost_center": "RH"},
+    )
+    with pytest.raises(DomainError) as error:
+        ticket_update(ticket=ticket, actor=Actor.of_agent(agent_a), custom_fields={"order": None})
+    assert error.value.field == "custom_fields.order"
+    ticket.refresh_from_db()
+    assert ticket.custom_fields == {"order": "7", "cost_center": "RH"}

@@ -9,6 +9,8 @@ needed.
 from __future__ import annotations
 
 import asyncio
+import signal
+import sys
 import threading
 from typing import Any
 
@@ -61,6 +63,9 @@ class Command(BaseCommand):
             register_web_loop(asyncio.get_running_loop())
             await server.serve()
 
+        # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal with the handler it
+        # found: make that handler leave through ``finally`` so the worker thread finishes its job.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             asyncio.run(run())
         finally:
