@@ -56,12 +56,12 @@ def test_attachments_of_another_customer_are_404(customer_client, other_customer
     assert customer_client.get(f"/attachments/{mine.attachments.get().pk}/").status_code == 200
 
 
-def test_a_signed_out_customer_following_an_attachment_link_signs_in_and_gets_it(
-    client, customer
-):
+def test_a_signed_out_customer_following_an_attachment_link_signs_in_and_gets_it(client, customer):
     from amparo.portal.tests.conftest import PASSWORD
 
-    ticket = make_ticket(contact=customer, attachments=[NewAttachment(filename="nf.txt", data=b"n")])
+    ticket = make_ticket(
+        contact=customer, attachments=[NewAttachment(filename="nf.txt", data=b"n")]
+    )
     url = f"/attachments/{ticket.attachments.get().pk}/"
     response = client.get(url)
     assert response.status_code == 302
