@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.core.customfields import clean_custom_fields
@@ -13,6 +15,11 @@ from amparo.core.errors import Conflict, DomainError
 from amparo.core.models import CustomFieldTarget
 from amparo.crm.models import Contact, ContactIdentity, IdentityKind, Organization
 from amparo.crm.normalize import normalize_identity
+
+if TYPE_CHECKING:
+    from amparo.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -180,6 +187,98 @@ def identity_add(*, contact: Contact, kind: str, value: str) -> ContactIdentity:
 @transaction.atomic
 def identity_remove(*, identity: ContactIdentity) -> None:
     identity.delete()
+
+
+# Identity state learnt from the channels. The row itself is the record (a bounce keeps its
+# first date and latest reason; the ticket timeline has the delivery event); each change is
+# also logged, since the CRM keeps no history table of its own.
+
+
+@transaction.atomic
+def identity_mark_verified(*, identity: ContactIdentity) -> bool:
+    """The contact proved they control this identity (say, used a link sent to it).
+
+    True when it changes something; a verified identity stays verified.
+    """
+    updated = ContactIdentity.objects.filter(pk=identity.pk, verified=False).update(verified=True)
+    identity.verified = True
+    if updated:
+        logger.info("identity %s (%s) verified", identity.pk, identity.kind)
+    return bool(updated)
+
+
+@transaction.atomic
+def identity_mark_bouncing(*, addresses: Sequence[str], reason: str) -> int:
+    """Mail to these addresses bounced for good: stop writing to them and tell the agents.
+
+    ``bouncing_since`` keeps the first bounce; the reason is the latest. Unknown addresses are
+    ignored. Returns how many identities were newly marked.
+    """
+    values = {a.strip().lower() for a in addresses if a and a.strip()}
+    if not values:
+        return 0
+    reason = reason[:2000]
+    emails = ContactIdentity.objects.filter(kind=IdentityKind.EMAIL, value__in=values)
+    newly = list(emails.filter(bouncing_since__isnull=True).values_list("pk", flat=True))
+    if newly:
+        ContactIdentity.objects.filter(pk__in=newly).update(
+            bouncing_since=timezone.now(), bounce_reason=reason
+        )
+        logger.info("identities %s marked bouncing: %s", newly, reason[:200])
+    emails.filter(bouncing_since__isnull=False).exclude(pk__in=newly).exclude(
+        bounce_reason=reason
+    ).update(bounce_reason=reason)
+    return len(newly)
+
+
+@transaction.atomic
+def identity_clear_bouncing(*, kind: str, value: str) -> bool:
+    """The identity works again (the customer wrote to us from it): we may write to it again."""
+    identity = (
+        ContactIdentity.objects.filter(kind=kind, value=value.strip().lower())
+        .exclude(bouncing_since__isnull=True)
+        .first()
+    )
+    if identity is None:
+        return False
+    ContactIdentity.objects.filter(pk=identity.pk).update(bouncing_since=None, bounce_reason="")
+    logger.info(
+        "identity %s no longer bouncing (was since %s: %s)",
+        identity.pk,
+        identity.bouncing_since.isoformat() if identity.bouncing_since else "",
+        identity.bounce_reason[:200],
+    )
+    return True
+
+
+@transaction.atomic
+def contact_set_user(*, contact: Contact, user: User | None) -> Contact:
+    """Links the contact to its portal account (or unlinks it with ``user=None``).
+
+    A contact has one account and an account one contact: linking either to another raises
+    Conflict rather than silently moving a sign-in from one person to another.
+    """
+    if user is None:
+        if contact.user_id is not None:
+            logger.info("contact %s unlinked from user %s", contact.pk, contact.user_id)
+            Contact.objects.filter(pk=contact.pk).update(user=None, updated_at=timezone.now())
+        contact.user = None
+        return contact
+    if contact.user_id == user.pk:
+        return contact
+    if Contact.objects.filter(user=user).exclude(pk=contact.pk).exists():
+        raise Conflict(_("This account belongs to another contact."), field="user")
+    # Conditional, so two first sign-ins at once cannot both link a different account.
+    linked = Contact.objects.filter(pk=contact.pk, user__isnull=True).update(
+        user=user, updated_at=timezone.now()
+    )
+    if not linked:
+        current = Contact.objects.filter(pk=contact.pk).values_list("user_id", flat=True).first()
+        if current != user.pk:
+            raise Conflict(_("This contact already has another account."), field="user")
+    contact.user = user
+    logger.info("contact %s linked to user %s", contact.pk, user.pk)
+    return contact
 
 
 @transaction.atomic

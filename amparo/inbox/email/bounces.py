@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
-
-from amparo.crm.models import ContactIdentity, IdentityKind
+from amparo.crm.services import identity_mark_bouncing
 from amparo.inbox.email.classify import BounceInfo
 from amparo.inbox.email.parse import ParsedMail
 from amparo.inbox.email.threading import ticket_from_our_id
@@ -59,12 +57,5 @@ def handle(
         if sent is not None:
             ours = {a.lower() for a in [*sent.to_addresses, *sent.cc_addresses]}
             recipients = [r for r in recipients if r in ours] or list(ours)
-        mark_bouncing(recipients, info.reason)
+        identity_mark_bouncing(addresses=recipients, reason=info.reason)
     return IngestResult("bounce", message.ticket_id, message.pk, mail.pk)
-
-
-def mark_bouncing(addresses: list[str], reason: str) -> int:
-    # The CRM owns the identity; this is the one field email learns about it.
-    return ContactIdentity.objects.filter(
-        kind=IdentityKind.EMAIL, value__in=[a.lower() for a in addresses]
-    ).update(bouncing_since=timezone.now(), bounce_reason=reason[:2000])
