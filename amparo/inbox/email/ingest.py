@@ -11,6 +11,7 @@ import logging
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
@@ -19,9 +20,9 @@ from django.utils.translation import gettext as _
 from amparo.core.actors import Actor
 from amparo.core.errors import DomainError
 from amparo.crm.models import Contact, ContactIdentity, IdentityKind
-from amparo.crm.services import contact_get_or_create_by_identity
+from amparo.crm.services import contact_get_or_create_by_identity, identity_clear_bouncing
 from amparo.inbox.base import post_inbound
-from amparo.inbox.email import bounces, flood
+from amparo.inbox.email import agents, bounces, flood
 from amparo.inbox.email.classify import AUTO_REPLY, BOUNCE, LIST, Verdict, classify
 from amparo.inbox.email.parse import ParsedMail, parse
 from amparo.inbox.email.quarantine import quarantine_add, store_raw
@@ -178,13 +179,23 @@ def _process(
         if flood.over_limit(parsed.from_address):
             raise _Quarantine(QuarantineReason.FLOOD, parsed.from_address)
     known = _known_contact(parsed.from_address)
-    ticket, rule = find_ticket(parsed, known)
+    agent = agents.agent_for_address(parsed.from_address)
+    ticket, rule = find_ticket(parsed, known, agent=agent)
     if not trusted and ticket is None and verdict.kind in (AUTO_REPLY, LIST):
         reason = (
             QuarantineReason.AUTO_REPLY if verdict.kind == AUTO_REPLY else QuarantineReason.LIST
         )
         raise _Quarantine(reason, verdict.why)
     automatic = verdict.kind in (AUTO_REPLY, BOUNCE) and not trusted
+    if (
+        agent is not None
+        and ticket is not None
+        and (known is None or ticket.contact_id != known.pk)
+    ):
+        # An agent writing on a ticket that is not their own request: never the customer.
+        return agents.post(
+            parsed, raw, source, mailbox, ticket, rule, agent=agent, automatic=automatic
+        )
     return _post(parsed, raw, source, mailbox, ours, verdict, ticket, rule, automatic)
 
 
@@ -214,28 +225,14 @@ def _post(
     if mail is None:
         found = MailMessage.objects.get(message_id=parsed.message_id)
         return IngestResult("duplicate", found.ticket_id, found.ticket_message_id, found.pk)
-    text, attachments = _body_and_attachments(parsed)
-    meta = {
-        "email": {
-            "mail_id": mail.pk,
-            "mailbox_id": mailbox.pk if mailbox else None,
-            "from": parsed.from_address,
-            "to": parsed.to[:50],
-            "cc": parsed.cc[:50],
-            "subject": parsed.subject,
-            "thread_rule": rule,
-            "collapse_from": parsed.collapse_from,
-            "remote_images": parsed.remote_images,
-            "calendar": parsed.calendar,
-            "automatic": verdict.why if automatic else "",
-        }
-    }
+    text, attachments = body_and_attachments(parsed)
+    meta = channel_meta(parsed, mail, mailbox, rule, automatic=verdict.why if automatic else "")
     if automatic:
         # An auto-responder is not the customer speaking: an internal note, no reopening.
-        text = (
-            _("Automatic reply received from %(sender)s:") % {"sender": parsed.from_address}
-            + "\n\n"
-            + text
+        text, meta = with_preface(
+            _("Automatic reply received from %(sender)s:") % {"sender": parsed.from_address},
+            text,
+            meta,
         )
     posted = post_inbound(
         channel=Channel.EMAIL,
@@ -256,10 +253,47 @@ def _post(
     mail.save(update_fields=["ticket", "ticket_message"])
     if not automatic:
         _add_followers(posted.ticket, parsed, contact, ours)
+        # The customer wrote from this address, so it works again: mail to it may resume.
+        identity_clear_bouncing(kind=IdentityKind.EMAIL, value=parsed.from_address)
     if posted.new_ticket and verdict.may_auto_reply and mailbox and mailbox.auto_acknowledge:
         ack.acknowledge(ticket=posted.ticket, mailbox=mailbox, to_address=parsed.from_address)
     outcome = "note" if automatic else ("ticket" if posted.new_ticket else "message")
     return IngestResult(outcome, posted.ticket.pk, posted.message.pk, mail.pk)
+
+
+def channel_meta(
+    parsed: ParsedMail,
+    mail: MailMessage,
+    mailbox: Mailbox | None,
+    rule: str,
+    *,
+    automatic: str = "",
+) -> dict[str, Any]:
+    """What the desk and the outbound side need to know of the mail behind a message."""
+    return {
+        "email": {
+            "mail_id": mail.pk,
+            "mailbox_id": mailbox.pk if mailbox else None,
+            "from": parsed.from_address,
+            "to": parsed.to[:50],
+            "cc": parsed.cc[:50],
+            "subject": parsed.subject,
+            "thread_rule": rule,
+            "collapse_from": parsed.collapse_from,
+            "remote_images": parsed.remote_images,
+            "calendar": parsed.calendar,
+            "automatic": automatic,
+        }
+    }
+
+
+def with_preface(preface: str, text: str, meta: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """``text`` under an explanatory first paragraph; the quote offset moves with the text."""
+    text = preface + "\n\n" + text
+    offset = meta["email"].get("collapse_from")
+    if isinstance(offset, int):
+        meta["email"]["collapse_from"] = offset + len(preface) + 2
+    return text, meta
 
 
 def claim_mail(
@@ -290,7 +324,7 @@ def claim_mail(
     return mail
 
 
-def _body_and_attachments(parsed: ParsedMail) -> tuple[str, list]:
+def body_and_attachments(parsed: ParsedMail) -> tuple[str, list]:
     text = parsed.text
     kept = []
     dropped = []

@@ -3,8 +3,8 @@
 Rules, in order: (1) In-Reply-To then References name a mail we know (ours identify the
 ticket by a signed Message-ID even if our row is gone); (2) a per-ticket reply address
 (``support+t123-sig@…``); (3) ``[#123]`` in the subject, only when the sender already takes
-part in that ticket; (4) otherwise a new ticket. Signatures stop anyone from guessing a
-ticket number into someone else's conversation.
+part in that ticket (for an agent's address: may see it); (4) otherwise a new ticket.
+Signatures stop anyone from guessing a ticket number into someone else's conversation.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ import re
 
 from django.conf import settings
 
+from amparo.accounts.models import User
 from amparo.crm.models import Contact
 from amparo.inbox.email.parse import ParsedMail
 from amparo.inbox.models import MailMessage
 from amparo.tickets.models import Ticket
+from amparo.tickets.selectors import ticket_visibility_q
 
 _OUR_ID = re.compile(r"^amparo\.(\d+)\.(\d+)\.([a-z2-7]{10})@", re.IGNORECASE)
 _TOKEN = re.compile(r"\+t(\d+)-([a-z2-7]{8})@", re.IGNORECASE)
@@ -79,7 +81,13 @@ def _takes_part(ticket: Ticket, contact: Contact | None) -> bool:
     )
 
 
-def find_ticket(parsed: ParsedMail, contact: Contact | None) -> tuple[Ticket | None, str]:
+def _agent_sees(ticket: Ticket, agent: User) -> bool:
+    return Ticket.objects.filter(ticket_visibility_q(agent), pk=ticket.pk).exists()
+
+
+def find_ticket(
+    parsed: ParsedMail, contact: Contact | None, *, agent: User | None = None
+) -> tuple[Ticket | None, str]:
     """The ticket this mail continues and the rule that said so, or (None, "")."""
     referenced = [*parsed.in_reply_to, *reversed(parsed.references)]
     if referenced:
@@ -100,7 +108,9 @@ def find_ticket(parsed: ParsedMail, contact: Contact | None) -> tuple[Ticket | N
             return ticket, "reply_address"
     for number in subject_ticket_numbers(parsed.subject):
         ticket = _live(number)
-        if ticket is not None and _takes_part(ticket, contact):
+        if ticket is not None and (
+            _takes_part(ticket, contact) or (agent is not None and _agent_sees(ticket, agent))
+        ):
             return ticket, "subject"
     return None, ""
 

@@ -193,6 +193,21 @@ def test_bounce_marks_our_message_and_the_address(mailbox, agent_a):
     assert ticket.messages.count() == count  # no message written as if by a person
 
 
+def test_a_customer_writing_again_clears_the_bounce_mark(mailbox, contact):
+    from amparo.crm.services import identity_mark_bouncing
+
+    identity_mark_bouncing(addresses=["maria@example.org"], reason="552 mailbox full")
+    # An out-of-office reply is not the customer writing (it may come from another system).
+    ooo = make_mail(subject="Fora do escritório", headers={"Auto-Submitted": "auto-replied"})
+    assert ingest(ooo, source="pipe").outcome == "quarantined"
+    assert ContactIdentity.objects.get(value="maria@example.org").bouncing_since is not None
+    ticket = Ticket.objects.get(pk=ingest(make_mail(), source="pipe").ticket_id)
+    identity = ContactIdentity.objects.get(value="maria@example.org")
+    assert identity.bouncing_since is None and identity.bounce_reason == ""
+    # Mail to the address resumes at once: the new ticket is acknowledged.
+    assert ticket.messages.filter(author_kind=AuthorKind.SYSTEM).exists()
+
+
 def test_reprocessing_quarantined_mail_makes_the_ticket(mailbox):
     from amparo.inbox.email.quarantine import quarantine_reprocess
 
