@@ -23,3 +23,10 @@ def mail_get_for_agent(*, agent: User, message_id: int) -> MailMessage:
     if mail is None:
         raise NotFound(_("This message has no original email."))
     return mail
+
+
+def quarantine_waiting_count(cap: int = 999) -> int:
+    """Quarantined mail not yet reprocessed, counted up to ``cap`` (an index range, not a scan)."""
+    from amparo.inbox.models import QuarantinedMail
+
+    return QuarantinedMail.objects.filter(released_at__isnull=True)[:cap].count()

@@ -64,3 +64,23 @@ def test_agent_cannot_post_to_management_pages(client: Client, agent_a) -> None:
     client.force_login(agent_a)
     assert client.post("/manage/tags/", {"name": "vip", "color": "#112233"}).status_code == 404
     assert not Tag.objects.exists()
+
+
+def test_administrators_find_mail_and_webhooks_from_the_overview(client: Client, db) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.base import ContentFile
+
+    from amparo.inbox.models import QuarantinedMail
+
+    admin = AgentFactory(email="root@example.com", name="Root", role=Role.ADMIN)
+    QuarantinedMail.objects.create(reason="loop", raw=ContentFile(b"x", name="x.eml"), sha256="0")
+    client.force_login(admin)
+    page = client.get("/manage/").content.decode()
+    assert "Mail quarantine" in page and '<span class="badge badge-new">1</span>' in page
+    for url in ("/admin/inbox/mailbox/", "/admin/webhooks/webhooksubscription/"):
+        assert url in page
+        assert client.get(url).status_code == 200
+
+
+def test_supervisors_are_not_sent_to_the_django_admin(client: Client, supervisor) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(supervisor)
+    assert "/admin/" not in client.get("/manage/").content.decode()
