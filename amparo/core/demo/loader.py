@@ -22,6 +22,7 @@ from amparo.tickets.services import message_add, ticket_create, ticket_update
 
 DEMO_PASSWORD = "amparo-demo"  # noqa: S105 (documented demo credential)
 DEMO_DOMAIN = "solartelecom.com.br"
+DEMO_CUSTOMER_EMAIL = "marina.castro@exemplo.com.br"
 
 CHANNELS = [
     (Channel.EMAIL, 40),
@@ -78,7 +79,7 @@ def load_demo(*, tickets: int = 200, seed: int = 42) -> dict[str, int]:
             members[teams[i].pk].append(agent)
 
     orgs = [organization_create(name=name, domains=[domain]) for name, domain in data.ORGANIZATIONS]
-    contacts = _make_contacts(rng, orgs)
+    contacts = [_make_portal_customer(orgs[0]), *_make_contacts(rng, orgs)]
     _make_tickets(rng, tickets, contacts, teams, members)
     return {
         "teams": len(teams),
@@ -88,6 +89,24 @@ def load_demo(*, tickets: int = 200, seed: int = 42) -> dict[str, int]:
         "tickets": Ticket.objects.count(),
         "messages": Message.objects.count(),
     }
+
+
+def _make_portal_customer(org: Organization) -> Contact:
+    """A customer who signs in to the portal with a password, so the demo needs no mail server."""
+    from amparo.portal.services import customer_account_for, customer_password_set
+
+    contact = contact_create(
+        name="Marina Castro",
+        identities=[
+            (IdentityKind.EMAIL, DEMO_CUSTOMER_EMAIL),
+            (IdentityKind.PHONE, "+5511987654321"),
+        ],
+        organization=org,
+        language="pt-br",
+    )
+    user = customer_account_for(contact=contact, email=DEMO_CUSTOMER_EMAIL)
+    customer_password_set(user=user, password=DEMO_PASSWORD)
+    return contact
 
 
 def _make_contacts(rng: random.Random, orgs: list[Organization]) -> list[Contact]:
@@ -137,7 +156,8 @@ def _make_tickets(
         subject, team_i, priority, first_msg, replies, followups = data.SCENARIOS[
             n % len(data.SCENARIOS)
         ]
-        contact = rng.choice(contacts)
+        # The portal demo customer (contacts[0]) has a handful of requests to look at.
+        contact = contacts[0] if n % 25 == 0 else rng.choice(contacts)
         team = teams[team_i]
         channel = _pick(rng, CHANNELS)
         status = _pick(rng, STATUSES)
@@ -178,13 +198,22 @@ def _make_tickets(
 def _spread_in_time(rng: random.Random, ticket: Ticket, now: datetime.datetime) -> None:
     """Demo only: moves a ticket's history into the past so queues look lived in."""
     start = now - timedelta(days=rng.uniform(0, 60), hours=rng.uniform(0, 12))
+    # Messages and events in the order they were written, so the timeline reads as it happened:
+    # each message some minutes or hours after the last, events a minute after what caused them.
+    history = sorted(
+        [(m.created_at, 0, m.pk) for m in Message.objects.filter(ticket=ticket)]
+        + [(e.created_at, 1, e.pk) for e in TicketEvent.objects.filter(ticket=ticket)]
+    )
     moment = start
-    for message in Message.objects.filter(ticket=ticket).order_by("id"):
-        Message.objects.filter(pk=message.pk).update(created_at=moment)
-        moment += timedelta(minutes=rng.uniform(20, 600))
-    last = min(moment, now)
-    for event in TicketEvent.objects.filter(ticket=ticket).order_by("id"):
-        TicketEvent.objects.filter(pk=event.pk).update(created_at=start)
+    for _at, kind, pk in history:
+        if kind == 0:
+            moment = min(
+                moment + timedelta(minutes=rng.uniform(20, 600)), now - timedelta(minutes=2)
+            )
+            Message.objects.filter(pk=pk).update(created_at=moment)
+        else:
+            TicketEvent.objects.filter(pk=pk).update(created_at=moment + timedelta(seconds=30))
+    last = min(moment + timedelta(minutes=1), now)
     fields: dict[str, object] = {"created_at": start, "updated_at": last, "last_message_at": last}
     if ticket.first_response_at:
         fields["first_response_at"] = start + timedelta(minutes=rng.uniform(20, 300))

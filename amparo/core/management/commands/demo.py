@@ -6,7 +6,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from amparo.core.demo.loader import DEMO_DOMAIN, DEMO_PASSWORD, demo_is_loaded, load_demo
+from amparo.core.demo.loader import (
+    DEMO_CUSTOMER_EMAIL,
+    DEMO_DOMAIN,
+    DEMO_PASSWORD,
+    demo_is_loaded,
+    load_demo,
+)
 
 
 class Command(BaseCommand):
@@ -26,5 +32,6 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(
-            f"Sign in as admin@{DEMO_DOMAIN} or ana.souza@{DEMO_DOMAIN}, password {DEMO_PASSWORD}"
+            f"Agents: sign in at /desk/ as admin@{DEMO_DOMAIN} or ana.souza@{DEMO_DOMAIN}; "
+            f"a customer: /portal/ as {DEMO_CUSTOMER_EMAIL}; password {DEMO_PASSWORD}"
         )
