@@ -7,9 +7,12 @@ portal) needs no delivery: the customer reads the reply there.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 _senders: dict[str, Callable[[int], None]] = {}
+_suppressed: ContextVar[bool] = ContextVar("delivery_suppressed", default=False)
 
 
 def register_sender(channel: str, enqueue: Callable[[int], None]) -> None:
@@ -18,4 +21,16 @@ def register_sender(channel: str, enqueue: Callable[[int], None]) -> None:
 
 
 def sender_for(channel: str) -> Callable[[int], None] | None:
+    if _suppressed.get():
+        return None
     return _senders.get(channel)
+
+
+@contextlib.contextmanager
+def suppressed() -> Iterator[None]:
+    """Replies written inside reach nobody: for demo and imported history, never real people."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)

@@ -17,6 +17,7 @@ from amparo.core.demo import data
 from amparo.core.models import SiteSettings
 from amparo.crm.models import Contact, IdentityKind, Organization
 from amparo.crm.services import contact_create, organization_create
+from amparo.tickets import delivery
 from amparo.tickets.models import Channel, Message, Status, Ticket, TicketEvent
 from amparo.tickets.services import message_add, ticket_create, ticket_update
 
@@ -50,8 +51,13 @@ def demo_is_loaded() -> bool:
     return User.objects.filter(email=f"admin@{DEMO_DOMAIN}").exists()
 
 
-@transaction.atomic
 def load_demo(*, tickets: int = 200, seed: int = 42) -> dict[str, int]:
+    # The demo's customers are invented (some at real mail domains): nothing is sent to them.
+    with transaction.atomic(), delivery.suppressed():
+        return _load(tickets=tickets, seed=seed)
+
+
+def _load(*, tickets: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     site = SiteSettings.objects.first() or SiteSettings()
     site.company_name = data.COMPANY

@@ -61,3 +61,13 @@ def test_timeline_reads_in_order_and_nothing_is_in_the_future(demo):
     assert created <= first_message.created_at
     assert not ticket.messages.filter(created_at__gt=timezone.now()).exists()
     assert ticket.updated_at >= ticket.messages.order_by("-created_at").first().created_at
+
+
+def test_demo_sends_nothing_to_its_invented_customers(demo):
+    from django_tasks_db.models import DBTaskResult
+
+    from amparo.tickets.models import Message
+
+    assert Message.objects.filter(author_kind="agent", is_internal=False).exists()
+    queued = set(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert not {p for p in queued if "send" in p or "notify" in p}, queued
