@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "amparo.core.streaming.AsyncFileStreamingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "amparo.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
