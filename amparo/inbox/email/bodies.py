@@ -87,11 +87,13 @@ def extract(parsed: ParsedMail, msg: StdMessage) -> None:
     texts: list[str] = []
     htmls: list[str] = []
     _walk(parsed, msg, texts, htmls, depth=0)
+    # Line ends normalized before trimming, or a part's final CRLF leaves a stray "\r".
+    texts = [t.replace("\r\n", "\n").replace("\r", "\n") for t in texts]
     text = "\n\n".join(t.strip("\n") for t in texts if t.strip())
     html = "\n".join(htmls)
     if html:
         html, parsed.remote_images = block_remote_images(sanitize_html(html))
-    parsed.text = text.replace("\r\n", "\n").replace("\x00", "")
+    parsed.text = text.replace("\x00", "")
     parsed.html = html
     parsed.collapse_from = collapse_offset(parsed.text)
 

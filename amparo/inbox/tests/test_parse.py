@@ -157,3 +157,13 @@ def test_winmail_dat_attachments_extracted():
 def test_unreadable_winmail_dat_is_kept_as_it_came():
     raw = make_mail(attachments=[("winmail.dat", b"not really tnef", "application/ms-tnef")])
     assert [a.filename for a in parse(raw).attachments] == ["winmail.dat"]
+
+
+def test_crlf_mail_leaves_no_carriage_returns_in_the_text():
+    raw = (
+        b"From: joana@example.org\r\nTo: suporte@amparo.test\r\nSubject: Re: lenta\r\n"
+        b"Message-ID: <crlf@x>\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n"
+        b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nObrigada!\r\nFico no aguardo.\r\n"
+        b"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Obrigada!</p>\r\n--b--\r\n"
+    )
+    assert parse(raw).text == "Obrigada!\nFico no aguardo."
