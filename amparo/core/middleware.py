@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +27,30 @@ class SecurityHeadersMiddleware:
         )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+def remote_images_policy(policy: str) -> str:
+    """``policy`` that also lets <img> load https: images."""
+    if re.search(r"(^|;)\s*img-src\b", policy):
+        return re.sub(r"((?:^|;)\s*img-src\b[^;]*)", r"\1 https:", policy, count=1)
+    return f"{policy}; img-src 'self' data: https:"
+
+
+def allows_remote_images(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For pages that show mail: remote images may load, but only once the page asks.
+
+    The page must hold every remote image back itself (the desk renders them without ``src``
+    and swaps it in when the agent clicks); this only stops the policy from blocking them.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        policy = response.headers.get("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers["Content-Security-Policy"] = remote_images_policy(policy)
+        return response
+
+    return wrapped
 
 
 class UserPreferencesMiddleware:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from amparo.core.html import sanitize_html
+from amparo.inbox.email.display import message_body
 from amparo.tickets.models import (
+    Attachment,
     DeliveryStatus,
     EventKind,
     Message,
@@ -29,6 +31,12 @@ class TimelineItem:
     event: TicketEvent | None = None
     text: str = ""
     safe_html: str = ""
+    # Received mail: the folded quote, images waiting for the agent, the .eml, and the
+    # attachments already shown in place (not listed again).
+    quoted_html: str = ""
+    remote_images: int = 0
+    original_url: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 def _label(choices: Any, value: Any) -> str:
@@ -87,18 +95,35 @@ def describe_event(event: TicketEvent) -> str:
     return _label(EventKind, kind)
 
 
-def build_timeline(messages: list[Message], events: list[TicketEvent]) -> list[TimelineItem]:
-    items = [
-        TimelineItem(
-            kind="message",
-            at=m.created_at,
-            message=m,
-            # Sanitized when stored; sanitized again here so a row written by any other path
-            # (an import, an old version) still cannot carry active content onto the page.
-            safe_html=sanitize_html(m.body_html) if m.body_html else "",
-        )
-        for m in messages
-    ]
+def _message_item(message: Message, with_original: set[int]) -> TimelineItem:
+    attachments = list(message.attachments.all())
+    # Sanitized when stored; sanitized again here so a row written by any other path (an
+    # import, an old version) still cannot carry active content onto the page.
+    body = message_body(message, attachments)
+    return TimelineItem(
+        kind="message",
+        at=message.created_at,
+        message=message,
+        safe_html=body.html,
+        quoted_html=body.quoted_html,
+        remote_images=body.remote_images,
+        original_url=(
+            reverse("inbox:message_original", args=[message.pk])
+            if message.pk in with_original
+            else ""
+        ),
+        attachments=[a for a in attachments if a.pk not in body.inline_attachment_ids],
+    )
+
+
+def build_timeline(
+    messages: list[Message],
+    events: list[TicketEvent],
+    *,
+    with_original: set[int] | None = None,
+) -> list[TimelineItem]:
+    """``with_original``: the messages whose original email the agent may download."""
+    items = [_message_item(m, with_original or set()) for m in messages]
     items += [
         TimelineItem(kind="event", at=e.created_at, event=e, text=describe_event(e))
         for e in events

@@ -155,3 +155,61 @@ def test_queue_in_portuguese(scene, page, live_url, login_agent, screenshot):
     page.goto(f"{live_url}/desk/?view=open")
     expect(page.get_by_role("heading", level=1)).to_have_text("Todos abertos")
     screenshot(page, "desk-queue-pt-br")
+
+
+def test_email_message_inline_and_remote_images_quoted_text_and_original(
+    live_url, agent_a, team_a, page, login_agent, axe_check, screenshot
+):
+    from amparo.desk.tests.test_ticket_email import mail, png
+    from amparo.inbox.email.ingest import ingest
+    from amparo.inbox.services import mailbox_create
+
+    agent_a.language = "en"
+    agent_a.save(update_fields=["language"])
+    mailbox_create(name="Suporte", address="suporte@amparo.test", team=team_a)
+    raw = mail(
+        text="Funcionou!\n\nEm seg., 1 de dez. de 2026, Suporte escreveu:\n> Tente de novo.\n",
+        html=(
+            '<p>Funcionou! Veja o print:</p><p><img src="cid:print@client" alt="print"></p>'
+            '<p><img src="https://images.example/logo.png" alt="logo" width="40" height="40"></p>'
+            "<div>On Mon, Dec 1, 2026, Suporte wrote:<br></div><blockquote>Tente de novo.</blockquote>"
+        ),
+        related=[(png(8, 8), "image", "png", "print@client")],
+    )
+    result = ingest(raw, source="pipe")
+    remote_requests: list[str] = []
+
+    def serve_logo(route):  # type: ignore[no-untyped-def]
+        remote_requests.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=png(40, 40))
+
+    page.route("https://images.example/**", serve_logo)
+    login_agent(page, agent_a)
+    page.goto(f"{live_url}/desk/tickets/{result.ticket_id}/")
+    message = page.locator(f"[data-message='{result.message_id}']")
+
+    # The customer's screenshot shows in place; nothing was asked of the remote server.
+    shot = message.get_by_role("img", name="print")
+    expect(shot).to_be_visible()
+    assert shot.evaluate("img => img.complete && img.naturalWidth === 8")
+    assert remote_requests == []
+    # Quoted history is folded away until asked for.
+    expect(message.get_by_text("Tente de novo.")).to_be_hidden()
+    message.get_by_text("Show quoted text").click()
+    expect(message.get_by_text("Tente de novo.")).to_be_visible()
+    axe_check(page)
+
+    message.get_by_role("button", name="Load remote images").click()
+    logo = message.get_by_role("img", name="logo")
+    expect(logo).to_have_attribute("src", "https://images.example/logo.png")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth === 40", arg=logo.element_handle()
+    )
+    assert remote_requests == ["https://images.example/logo.png"]
+    expect(message.get_by_role("button", name="Load remote images")).to_be_hidden()
+    axe_check(page)  # also fails on any Content-Security-Policy violation
+    screenshot(page, "desk-ticket-email")
+
+    with page.expect_download() as download:
+        message.get_by_role("link", name="Original email").click()
+    assert download.value.suggested_filename == f"message-{result.message_id}.eml"

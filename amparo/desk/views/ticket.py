@@ -17,12 +17,14 @@ from amparo.accounts.selectors import agent_list, team_list
 from amparo.core.actors import Actor
 from amparo.core.auth import agent_required
 from amparo.core.errors import DomainError, NotFound
+from amparo.core.middleware import allows_remote_images
 from amparo.core.models import CustomFieldTarget
 from amparo.desk import selectors
 from amparo.desk.customer import customer_sidebar
 from amparo.desk.forms import MergeForm, ReplyForm
 from amparo.desk.props import apply_field_change
 from amparo.desk.timeline import build_timeline
+from amparo.inbox.selectors import message_ids_with_original
 from amparo.tickets import services as ticket_services
 from amparo.tickets.models import AuthorKind, Channel, Message, Priority, Status, Ticket
 from amparo.tickets.selectors import event_list, message_list, ticket_get_for_agent
@@ -60,12 +62,18 @@ def _is_htmx(request: HttpRequest) -> bool:
     return bool(request.headers.get("HX-Request"))
 
 
-def timeline_context(ticket: Ticket) -> dict[str, Any]:
+def timeline_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
     msgs = list(message_list(ticket=ticket, include_internal=True))
     events = list(event_list(ticket=ticket))
+    # Only tickets that had email (or still do) can have an original .eml to offer.
+    with_original = (
+        message_ids_with_original(agent=_user(request), ticket=ticket)
+        if any(m.channel == Channel.EMAIL for m in msgs)
+        else set()
+    )
     return {
         "ticket": ticket,
-        "timeline": build_timeline(msgs, events),
+        "timeline": build_timeline(msgs, events, with_original=with_original),
         "last_message_id": max((m.pk for m in msgs), default=0),
     }
 
@@ -152,13 +160,14 @@ def _collision(agent: User, ticket: Ticket, form: ReplyForm) -> str:
 
 
 @agent_required
+@allows_remote_images
 @require_GET
 def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = _ticket(request, ticket_id)
     if ticket.merged_into_id:
         messages.info(request, _("Ticket #%(n)d was merged into this one.") % {"n": ticket.pk})
         return redirect("desk:ticket", ticket_id=ticket.merged_into_id)
-    timeline = timeline_context(ticket)
+    timeline = timeline_context(request, ticket)
     context = {
         **timeline,
         **props_context(request, ticket),
@@ -179,7 +188,7 @@ def _safe_back(request: HttpRequest) -> bool:
 @require_GET
 def ticket_timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = _ticket(request, ticket_id)
-    return render(request, "desk/partials/timeline.html", timeline_context(ticket))
+    return render(request, "desk/partials/timeline.html", timeline_context(request, ticket))
 
 
 @agent_required
@@ -238,7 +247,7 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if form.is_valid():
         collision = _collision(agent, ticket, form)
         if collision:
-            timeline = timeline_context(ticket)
+            timeline = timeline_context(request, ticket)
             context = composer_context(request, ticket, form=form, collision=collision)
             context["seen"] = timeline["last_message_id"]
             html = render_to_string("desk/partials/composer.html", context, request=request)
@@ -264,7 +273,7 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if not _is_htmx(request):
         return redirect("desk:ticket", ticket_id=fresh.pk)
     ticket = fresh
-    timeline = timeline_context(ticket)
+    timeline = timeline_context(request, ticket)
     html = render_to_string(
         "desk/partials/composer.html",
         composer_context(request, ticket, seen=timeline["last_message_id"]),
@@ -334,7 +343,7 @@ def ticket_macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if not _is_htmx(request):
         messages.success(request, _("Macro applied."))
         return redirect("desk:ticket", ticket_id=ticket.pk)
-    timeline = timeline_context(ticket)
+    timeline = timeline_context(request, ticket)
     html = render_to_string(
         "desk/partials/composer.html",
         composer_context(request, ticket, body=body, seen=_int_or_none(request.POST.get("seen"))),

@@ -139,3 +139,42 @@
     }
   });
 })();
+
+/* Remote images of a mail wait until the agent asks: loading one tells the sender the mail was
+   read (and from where). The server renders them with data-remote-src instead of src. */
+(function () {
+  "use strict";
+  var loaded = {}; /* message ids: kept when the live timeline is swapped in again */
+
+  function load(article) {
+    article.querySelectorAll("img[data-remote-src]").forEach(function (img) {
+      var raw = img.getAttribute("data-remote-src") || "";
+      if (!/^(https?:)?\/\//i.test(raw)) return;
+      var url;
+      try { url = new URL(raw, "https://invalid.invalid/"); } catch (e) { return; }
+      /* The page allows only https: images; most senders serve the same file over https. */
+      if (url.protocol === "http:") url.protocol = "https:";
+      if (url.protocol !== "https:") return;
+      img.referrerPolicy = "no-referrer";
+      img.src = url.href;
+      img.removeAttribute("data-remote-src");
+    });
+    var notice = article.querySelector("[data-remote-images]");
+    if (notice) notice.hidden = true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-load-remote-images]");
+    if (!button) return;
+    var article = button.closest("[data-message]");
+    if (!article) return;
+    loaded[article.dataset.message] = true;
+    load(article);
+  });
+  document.addEventListener("htmx:load", function () {
+    Object.keys(loaded).forEach(function (id) {
+      var article = document.querySelector('[data-message="' + id + '"]');
+      if (article) load(article);
+    });
+  });
+})();
