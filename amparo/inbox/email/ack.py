@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.template import Context, Template
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amparo.core.actors import Actor
 from amparo.crm.models import ContactIdentity, IdentityKind
@@ -32,8 +33,8 @@ def _expected(ticket: Ticket) -> str:
         return _("as soon as possible")
     if hours % 24 == 0 and hours >= 24:
         days = hours // 24
-        return _("within %(n)s day(s)") % {"n": days}
-    return _("within %(n)s hour(s)") % {"n": hours}
+        return ngettext("within %(n)s day", "within %(n)s days", days) % {"n": days}
+    return ngettext("within %(n)s hour", "within %(n)s hours", hours) % {"n": hours}
 
 
 def render(ticket: Ticket, mailbox: Mailbox | None) -> tuple[str, str]:
