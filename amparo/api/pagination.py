@@ -1,13 +1,23 @@
-"""Keyset (cursor) pagination: the cost of a page does not depend on how deep it is."""
+"""Keyset (cursor) pagination: the cost of a page does not depend on how deep it is.
+
+A cursor is the sort value and id of the last row shown. ``keyset_page`` reads the rows after
+it in one query; ``keyset_page_split`` reads ``field IN (a, b, …)`` as one query per value and
+merges them, because an index such as (status, -updated_at, -id) yields rows in order for one
+status but not across several: with ``status IN (…)`` the database reads and sorts every
+matching row to return a page. Both give the same rows and cursors.
+"""
 
 from __future__ import annotations
 
 import base64
 import datetime
+import heapq
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import DateField, DateTimeField, IntegerField, Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from amparo.core.errors import DomainError
@@ -16,13 +26,17 @@ M = TypeVar("M", bound=Model)
 
 MAX_LIMIT = 200
 
+# (sort value, id) of a row: what a cursor holds and what pages are merged by.
+Key = tuple[Any, int]
 
-def _encode(values: list[Any]) -> str:
-    raw = json.dumps([v.isoformat() if isinstance(v, datetime.datetime) else v for v in values])
+
+def encode_cursor(value: Any, pk: int) -> str:
+    raw = json.dumps([value.isoformat() if isinstance(value, datetime.datetime) else value, pk])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, is_datetime: bool) -> tuple[Any, int]:
+def decode_cursor(cursor: str, *, is_datetime: bool = False) -> Key:
+    """(value, id) from a cursor; DomainError (field "cursor") when it was not one of ours."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
@@ -39,29 +53,131 @@ def _decode(cursor: str, is_datetime: bool) -> tuple[Any, int]:
     return value, pk
 
 
+@dataclass(frozen=True)
+class _Sort:
+    field: str
+    descending: bool
+    is_datetime: bool
+    # Whether Python orders the values as every database does (numbers, dates), so pages
+    # read separately can be merged here. Text is not: databases sort it by collation.
+    mergeable: bool
+
+    @property
+    def ordering(self) -> list[str]:
+        sign = "-" if self.descending else ""
+        return [f"{sign}id"] if self.field == "id" else [f"{sign}{self.field}", f"{sign}id"]
+
+
+def _sort(model: type[Model], order: str) -> _Sort:
+    field = order.lstrip("-")
+    model_field = model._meta.get_field(field)
+    if getattr(model_field, "null", False):
+        # NULLs sort last on PostgreSQL and first on SQLite, and "x < NULL" is never true, so
+        # a cursor could not step past them. No list sorts by a nullable column; keep it so.
+        raise ValueError(f"keyset pagination cannot sort by the nullable field {field!r}")
+    return _Sort(
+        field=field,
+        descending=order.startswith("-"),
+        is_datetime=isinstance(model_field, DateTimeField),
+        mergeable=isinstance(model_field, DateField | IntegerField) or field == "id",
+    )
+
+
+def _check_limit(limit: int) -> None:
+    if limit < 1 or limit > MAX_LIMIT:
+        raise DomainError(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
+
+
+def _after(qs: QuerySet[M], sort: _Sort, key: Key) -> QuerySet[M]:
+    """Rows that come after ``key`` in the sort order."""
+    value, pk = key
+    if sort.field == "id":
+        return qs.filter(id__lt=pk) if sort.descending else qs.filter(id__gt=pk)
+    f, op = sort.field, ("lt" if sort.descending else "gt")
+    # The first condition is implied by the second; it is there for the planner, which reads
+    # "(f < v) OR (f = v AND id < pk)" as a filter, not as where to start the index scan.
+    return qs.filter(
+        Q(**{f"{f}__{op}e": value}),
+        Q(**{f"{f}__{op}": value}) | Q(**{f: value, f"id__{op}": pk}),
+    )
+
+
 def keyset_page(
     qs: QuerySet[M], *, order: str, cursor: str | None, limit: int
 ) -> tuple[list[M], str | None]:
     """One page of ``qs`` ordered by ``order`` (e.g. "-updated_at"), ties broken by id."""
-    if limit < 1 or limit > MAX_LIMIT:
-        raise DomainError(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
-    descending = order.startswith("-")
-    field = order.lstrip("-")
-    model_field = qs.model._meta.get_field(field)
-    is_datetime = getattr(model_field, "get_internal_type", lambda: "")() == "DateTimeField"
+    _check_limit(limit)
+    sort = _sort(qs.model, order)
     if cursor:
-        value, pk = _decode(cursor, is_datetime)
-        if field == "id":
-            qs = qs.filter(id__lt=pk) if descending else qs.filter(id__gt=pk)
-        elif descending:
-            qs = qs.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "id__lt": pk}))
-        else:
-            qs = qs.filter(Q(**{f"{field}__gt": value}) | Q(**{field: value, "id__gt": pk}))
-    ordering = [order, "-id" if descending else "id"] if field != "id" else [order]
-    items = list(qs.order_by(*ordering)[: limit + 1])
+        qs = _after(qs, sort, decode_cursor(cursor, is_datetime=sort.is_datetime))
+    items = list(qs.order_by(*sort.ordering)[: limit + 1])
     next_cursor = None
     if len(items) > limit:
         items = items[:limit]
         last = items[-1]
-        next_cursor = _encode([getattr(last, field), last.pk])
+        next_cursor = encode_cursor(getattr(last, sort.field), last.pk)
     return items, next_cursor
+
+
+def merge_keys(
+    parts: Sequence[list[Key]], *, descending: bool, limit: int
+) -> tuple[list[Key], bool]:
+    """The first ``limit`` keys of the union of sorted parts, and whether more follow.
+
+    Each part holds at most ``limit + 1`` keys, in order; a part that holds ``limit + 1`` was
+    cut short, so the union is only known up to the earliest last key of such parts. A key
+    in two parts (a row that changed between their queries) is kept once.
+    """
+    cut = [part[-1] for part in parts if len(part) > limit]
+    boundary = (max(cut) if descending else min(cut)) if cut else None
+    keys: list[Key] = []
+    seen: set[int] = set()
+    for key in heapq.merge(*parts, reverse=descending):
+        if boundary is not None and (key < boundary if descending else key > boundary):
+            break
+        if key[1] not in seen:
+            seen.add(key[1])
+            keys.append(key)
+    return keys[:limit], bool(cut) or len(keys) > limit
+
+
+def keyset_page_split(
+    qs: QuerySet[M],
+    *,
+    field: str,
+    values: Sequence[Any],
+    order: str,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[M], str | None]:
+    """``keyset_page(qs.filter(<field>__in=values), …)``, one index range scan per value.
+
+    ``qs`` must not filter on ``field`` itself. Costs one query per value for the keys, one
+    for the rows of the page, and ``qs``'s prefetches once.
+    """
+    distinct = list(dict.fromkeys(values))
+    if len(distinct) <= 1:
+        return keyset_page(
+            qs.filter(**{f"{field}__in": distinct}), order=order, cursor=cursor, limit=limit
+        )
+    _check_limit(limit)
+    sort = _sort(qs.model, order)
+    if not sort.mergeable:
+        raise ValueError(f"pages sorted by {sort.field!r} cannot be merged in Python")
+    keys_qs = qs.prefetch_related(None).order_by(*sort.ordering)
+    if cursor:
+        keys_qs = _after(keys_qs, sort, decode_cursor(cursor, is_datetime=sort.is_datetime))
+    parts = [
+        [
+            (value, pk)
+            for value, pk in keys_qs.filter(**{field: v}).values_list(sort.field, "pk")[: limit + 1]
+        ]
+        for v in distinct
+    ]
+    keys, more = merge_keys(parts, descending=sort.descending, limit=limit)
+    if not keys:
+        return [], None
+    rows = {row.pk: row for row in qs.filter(pk__in=[pk for _, pk in keys]).order_by()}
+    # A row deleted since its key was read is left out; the cursor still follows the keys.
+    items = [rows[pk] for _, pk in keys if pk in rows]
+    return items, (encode_cursor(*keys[-1]) if more else None)

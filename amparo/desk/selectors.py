@@ -5,12 +5,13 @@ Every ticket read goes through amparo.tickets.selectors, which applies visibilit
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from amparo.accounts.models import User
-from amparo.api.pagination import keyset_page
+from amparo.api.pagination import keyset_page, keyset_page_split
 from amparo.core.errors import NotFound
 from amparo.core.models import CustomFieldDefinition, CustomFieldTarget
 from amparo.desk.filters import QueueSpec, text_condition
@@ -25,9 +26,25 @@ PAGE_SIZE = 50
 
 def queue_queryset(*, agent: User, specs: list[QueueSpec]) -> QuerySet[Ticket]:
     """Visible, unmerged tickets matching every spec (a view, then the agent's filters)."""
+    statuses = queue_statuses(specs)
+    qs = _queue_without_status(agent=agent, specs=specs)
+    return qs if statuses is None else qs.filter(status__in=statuses)
+
+
+def queue_statuses(specs: list[QueueSpec]) -> list[str] | None:
+    """The statuses every spec allows, in the first spec's order; None when none restricts."""
+    allowed: list[str] | None = None
+    for spec in specs:
+        if spec.filters.status:
+            wanted = [str(s) for s in spec.filters.status]
+            allowed = wanted if allowed is None else [s for s in allowed if s in wanted]
+    return allowed
+
+
+def _queue_without_status(*, agent: User, specs: list[QueueSpec]) -> QuerySet[Ticket]:
     qs = ticket_list_for_agent(agent=agent).filter(merged_into__isnull=True)
     for spec in specs:
-        qs = apply_ticket_filters(qs, spec.filters).filter(spec.extra)
+        qs = apply_ticket_filters(qs, replace(spec.filters, status=[])).filter(spec.extra)
         if spec.text:
             qs = qs.filter(text_condition(spec.text))
     return qs
@@ -36,10 +53,23 @@ def queue_queryset(*, agent: User, specs: list[QueueSpec]) -> QuerySet[Ticket]:
 def queue_page(
     *, agent: User, specs: list[QueueSpec], cursor: str | None, limit: int | None = None
 ) -> tuple[list[Ticket], str | None]:
+    """A keyset page of the queue; a queue of several statuses is read one status at a time
+    (keyset_page_split), each along its (…, status, -updated_at, -id) index."""
     sort = specs[-1].sort if specs else "-updated_at"
     limit = limit or PAGE_SIZE
-    return keyset_page(
-        queue_queryset(agent=agent, specs=specs), order=sort, cursor=cursor, limit=limit
+    statuses = queue_statuses(specs)
+    if statuses is None or any(spec.text for spec in specs):
+        # A search is planned from its matches, not along an index: one query is enough.
+        return keyset_page(
+            queue_queryset(agent=agent, specs=specs), order=sort, cursor=cursor, limit=limit
+        )
+    return keyset_page_split(
+        _queue_without_status(agent=agent, specs=specs),
+        field="status",
+        values=statuses,
+        order=sort,
+        cursor=cursor,
+        limit=limit,
     )
 
 

@@ -119,8 +119,13 @@ def list_tickets(request: HttpRequest, query: Query[TicketListQuery]) -> dict[st
         updated_after=query.updated_after,
         updated_before=query.updated_before,
     )
-    qs = selectors.ticket_list_for_agent(agent=_agent(request), filters=filters)
-    items, next_cursor = keyset_page(qs, order=query.order, cursor=query.cursor, limit=query.limit)
+    items, next_cursor = selectors.ticket_page_for_agent(
+        agent=_agent(request),
+        filters=filters,
+        order=query.order,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
     return {"items": items, "next_cursor": next_cursor}
 
 

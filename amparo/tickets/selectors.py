@@ -9,13 +9,14 @@ Anything else is reported as not found, never as forbidden, so ids cannot be pro
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.accounts.selectors import team_ids_for
+from amparo.api.pagination import keyset_page, keyset_page_split
 from amparo.core.errors import NotFound
 from amparo.crm.models import Contact
 from amparo.tickets.models import Attachment, Message, Ticket, TicketEvent
@@ -95,6 +96,27 @@ def ticket_list_for_agent(*, agent: User, filters: TicketFilters | None = None) 
     if filters is not None:
         qs = apply_ticket_filters(qs, filters)
     return _with_relations(qs)
+
+
+def ticket_page_for_agent(
+    *, agent: User, filters: TicketFilters, order: str, cursor: str | None, limit: int
+) -> tuple[list[Ticket], str | None]:
+    """A keyset page of ``ticket_list_for_agent``.
+
+    Several statuses are read one status at a time (keyset_page_split), so each query walks
+    a (…, status, -updated_at, -id) index in order instead of sorting every match.
+    """
+    if not filters.status:
+        return keyset_page(
+            ticket_list_for_agent(agent=agent, filters=filters),
+            order=order,
+            cursor=cursor,
+            limit=limit,
+        )
+    qs = ticket_list_for_agent(agent=agent, filters=replace(filters, status=[]))
+    return keyset_page_split(
+        qs, field="status", values=filters.status, order=order, cursor=cursor, limit=limit
+    )
 
 
 def ticket_get_for_agent(*, agent: User, ticket_id: int) -> Ticket:

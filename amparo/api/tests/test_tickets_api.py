@@ -208,6 +208,59 @@ def test_cursor_pagination_walks_every_ticket_once(api_for, agent_a, team_a, con
     assert api.get("/tickets?cursor=garbage").status_code == 400
 
 
+def test_multi_status_list_walks_in_order(api_for, agent_a, team_a, contact):
+    made = [make_ticket(contact=contact, team=team_a) for _ in range(7)]
+    for ticket, status in zip(made, ["open", "pending", "solved"] * 3, strict=False):
+        Ticket.objects.filter(pk=ticket.pk).update(status=status)
+    want = list(
+        Ticket.objects.filter(status__in=["new", "open", "pending"])
+        .order_by("-updated_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    api = api_for(agent_a)
+    seen: list[int] = []
+    cursor = None
+    while True:
+        query = "?status=new&status=open&status=pending&limit=2"
+        page = api.get(f"/tickets{query}" + (f"&cursor={cursor}" if cursor else "")).json()
+        seen += [t["id"] for t in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == want
+
+
+@pytest.mark.parametrize(
+    ("path", "page_queries"),
+    [("", 1), ("?status=open&status=new&status=pending&assignee_id={me}", 3 + 1)],
+)
+def test_list_query_count_does_not_grow_with_rows(
+    api_for, agent_a, team_a, contact, path, page_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from amparo.core.actors import Actor
+    from amparo.tickets.services import ticket_set_tags
+
+    api = api_for(agent_a)
+    url = "/tickets" + path.format(me=agent_a.pk)
+    counts = []
+    for rows in (3, 30):
+        while Ticket.objects.count() < rows:
+            t = make_ticket(contact=contact, team=team_a, assignee=agent_a)
+            ticket_set_tags(ticket=t, actor=Actor.of_agent(agent_a), add=[f"t{t.pk % 3}"])
+            Ticket.objects.filter(pk=t.pk).update(status=["new", "open", "pending"][t.pk % 3])
+        api.get(url)  # stamps the token's last use, once a minute
+        with CaptureQueriesContext(connection) as ctx:
+            page = api.get(url + ("&" if "?" in url else "?") + "limit=2").json()
+            api.get(url + ("&" if "?" in url else "?") + f"limit=2&cursor={page['next_cursor']}")
+        counts.append(len(ctx.captured_queries))
+    # Per page: the token, the agent's teams, the tickets (one query, or with several statuses
+    # one per status and one for the rows), their tags. Two pages, first and second.
+    assert counts == [2 * (2 + page_queries + 1)] * 2
+
+
 def test_filters(api_for, agent_a, team_a, contact):
     urgent = make_ticket(contact=contact, team=team_a, priority=4)
     make_ticket(contact=contact, team=team_a)

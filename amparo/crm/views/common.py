@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from amparo.accounts.models import User
-from amparo.api.pagination import _decode as decode_cursor
 from amparo.api.pagination import keyset_page
 from amparo.core.errors import DomainError
 from amparo.core.models import CustomFieldDefinition
@@ -42,28 +41,9 @@ def render_page_or_partial(
 def page_of(qs: Any, *, order: str, cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
     """A keyset page; a damaged cursor (edited URL) starts again from the first page."""
     try:
-        return keyset_page(
-            _seek(qs, order, cursor), order=order, cursor=cursor or None, limit=limit
-        )
+        return keyset_page(qs, order=order, cursor=cursor or None, limit=limit)
     except DomainError:
         return keyset_page(qs, order=order, cursor=None, limit=limit)
-
-
-def _seek(qs: Any, order: str, cursor: str | None) -> Any:
-    """Adds ``field >= value`` (or <=) to the keyset condition, which it already implies.
-
-    keyset_page writes "(field > v) OR (field = v AND id > pk)"; PostgreSQL reads that as a
-    filter and walks the (field, id) index from its start, so page N costs O(N). The extra
-    range condition lets the index scan start at the cursor: every page costs the same.
-    """
-    field = order.lstrip("-")
-    if not cursor or field == "id":
-        return qs
-    model_field = qs.model._meta.get_field(field)
-    is_datetime = model_field.get_internal_type() == "DateTimeField"
-    value, _pk = decode_cursor(cursor, is_datetime)
-    lookup = "lte" if order.startswith("-") else "gte"
-    return qs.filter(**{f"{field}__{lookup}": value})
 
 
 def custom_rows(target: str, values: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from amparo.accounts.selectors import team_ids_for
 from amparo.core.actors import Actor
+from amparo.desk.filters import BUILTIN_BY_KEY
 from amparo.desk.models import SavedView
 from amparo.testing.factories import make_ticket
-from amparo.tickets.models import Status
+from amparo.tickets.models import Status, Ticket
 from amparo.tickets.services import ticket_update
 
 pytestmark = pytest.mark.django_db
@@ -152,15 +154,18 @@ def test_private_views_of_others_are_404(client, agent_a, agent_b):
     assert SavedView.objects.count() == 2
 
 
-@pytest.mark.parametrize("rows", [5, 50])
+@pytest.mark.parametrize("rows", [3, 30])
 def test_queue_query_count_does_not_grow_with_rows(
     client, agent_a, team_a, contact, rows, django_assert_max_num_queries
 ):
+    from amparo.desk import selectors
     from amparo.tickets.services import ticket_set_tags
 
     for i in range(rows):
         t = make_ticket(contact=contact, team=team_a, assignee=agent_a, subject=f"T{i}")
         ticket_set_tags(ticket=t, actor=Actor.of_agent(agent_a), add=["vip", f"t{i % 3}"])
+        if i % 2:
+            ticket_update(ticket=t, actor=Actor.of_agent(agent_a), status=Status.PENDING)
     SavedView.objects.create(owner=agent_a, name="Minha", filters={"priority": [2]})
     client.force_login(agent_a)
     client.get("/desk/")  # warm the session
@@ -168,11 +173,48 @@ def test_queue_query_count_does_not_grow_with_rows(
         response = client.get("/desk/")
     assert response.status_code == 200
     assert len(captured.captured_queries) == QUEUE_QUERIES
+    # Any open-status queue, first or deeper page (by cursor), costs the same.
+    team_ids_for(agent_a)  # as in a request, the agent's teams are read once, before the page
+    for view in ("mine", "teams", "open", "unassigned"):
+        spec = BUILTIN_BY_KEY[view].build(agent_a)
+        cursor = response.context["next_cursor"] if view == "mine" else None
+        with django_assert_max_num_queries(PAGE_QUERIES) as captured:
+            page, _ = selectors.queue_page(agent=agent_a, specs=[spec], cursor=cursor, limit=2)
+        # An empty page ("unassigned" here) stops after the four status queries.
+        assert len(captured.captured_queries) == (PAGE_QUERIES if page else 4), view
 
 
 # Session, user, teams of the agent, branding, team list, agent list (+ their teams), saved
-# views, six built-in counts, one saved-view count, the page of tickets and their tags.
-QUEUE_QUERIES = 17
+# views, six built-in counts, one saved-view count, and the page: one query per open status
+# (new, open, pending, on hold) for the keys, one for the rows, one for their tags.
+PAGE_QUERIES = 4 + 1 + 1
+QUEUE_QUERIES = 15 + PAGE_QUERIES
+
+
+def test_open_statuses_are_merged_in_updated_order(agent_a, team_a, contact):
+    """One query per status, one list: newest activity first across statuses, ties by id."""
+    from amparo.desk import selectors
+
+    made = []
+    for i, status in enumerate([Status.PENDING, Status.NEW, Status.ON_HOLD, Status.OPEN] * 3):
+        t = make_ticket(contact=contact, team=team_a, subject=f"M{i}")
+        if status != Status.NEW:
+            ticket_update(ticket=t, actor=Actor.of_agent(agent_a), status=status)
+        made.append(t)
+    Ticket.objects.filter(pk__in=[t.pk for t in made[:4]]).update(updated_at=made[0].updated_at)
+    want = list(
+        Ticket.objects.filter(pk__in=[t.pk for t in made])
+        .order_by("-updated_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    spec = BUILTIN_BY_KEY["open"].build(agent_a)
+    seen, cursor = [], None
+    while True:
+        page, cursor = selectors.queue_page(agent=agent_a, specs=[spec], cursor=cursor, limit=5)
+        seen += [t.pk for t in page]
+        if not cursor:
+            break
+    assert seen == want
 
 
 def test_admin_sees_every_team_and_supervisor_shares_views(
