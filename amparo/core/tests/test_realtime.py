@@ -20,15 +20,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 async def _connect(user):
     communicator = WebsocketCommunicator(AgentEventsConsumer.as_asgi(), "/ws/agent/")
     communicator.scope["user"] = user
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=10)
     return communicator, connected
 
 
-async def _events(communicator, quiet=0.5):
+# Waits are generous: CI machines are busy, and a wait only costs time when something is wrong.
+WAIT = 10
+
+
+async def _events(communicator, quiet=1.5):
     """Everything received until the socket stays quiet for ``quiet`` seconds."""
     received = []
     while not await communicator.receive_nothing(timeout=quiet):
-        received.append(json.loads(await communicator.receive_from()))
+        received.append(json.loads(await communicator.receive_from(timeout=WAIT)))
     return received
 
 
@@ -60,7 +64,7 @@ def test_watching_an_invisible_ticket_is_refused(agent_a, team_b, contact):
         await communicator.send_to(
             text_data=json.dumps({"action": "watch", "ticket_id": hidden.pk})
         )
-        reply = json.loads(await communicator.receive_from(timeout=2))
+        reply = json.loads(await communicator.receive_from(timeout=WAIT))
         await sync_to_async(message_add)(
             ticket=hidden, actor=Actor.of_contact(contact), body_text="não deveria chegar"
         )
@@ -96,9 +100,9 @@ def test_bad_frames_get_an_error_frame_and_the_socket_stays_open(agent_a, frame)
     async def scenario():
         communicator, _ = await _connect(agent_a)
         await communicator.send_to(text_data=frame)
-        reply = json.loads(await communicator.receive_from(timeout=2))
+        reply = json.loads(await communicator.receive_from(timeout=WAIT))
         await communicator.send_to(text_data=json.dumps({"action": "ping"}))
-        pong = json.loads(await communicator.receive_from(timeout=2))
+        pong = json.loads(await communicator.receive_from(timeout=WAIT))
         await communicator.disconnect()
         return reply, pong
 

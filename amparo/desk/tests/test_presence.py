@@ -19,15 +19,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 async def _connect(user):
     communicator = WebsocketCommunicator(AgentEventsConsumer.as_asgi(), "/ws/agent/")
     communicator.scope["user"] = user
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=10)
     assert connected
     return communicator
 
 
-async def _drain(communicator, quiet=0.5):
+async def _drain(communicator, quiet=1.5):
     received = []
     while not await communicator.receive_nothing(timeout=quiet):
-        received.append(json.loads(await communicator.receive_from()))
+        received.append(json.loads(await communicator.receive_from(timeout=10)))
     return received
 
 
