@@ -48,8 +48,14 @@ def amparo_env():  # type: ignore[no-untyped-def]
 
     from django.db import connection
 
+    from django.conf import settings
+
     db = connection.settings_dict
     env = dict(os.environ)
+    # The same data directory and secret key as this process, however pytest was started:
+    # mailbox passwords are encrypted with a key derived from the secret key.
+    env["AMPARO_DATA_DIR"] = str(settings.DATA_DIR)
+    env["AMPARO_SECRET_KEY"] = settings.SECRET_KEY
     if db["ENGINE"].endswith("sqlite3"):
         env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
     else:
