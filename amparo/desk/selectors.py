@@ -91,12 +91,17 @@ def saved_view_get_for_agent(*, agent: User, view_id: int) -> SavedView:
     return view
 
 
-def macro_list_for_agent(*, agent: User) -> QuerySet[Macro]:
+def macro_list_for_agent(*, agent: User, ticket: Ticket | None = None) -> QuerySet[Macro]:
+    """Macros the agent may use; on a ticket, the shared ones, the ticket's team's and the
+    agent's teams' (an administrator who sees every team is not offered every team's macros)."""
     from amparo.accounts.selectors import team_ids_for
 
     qs = Macro.objects.filter(is_active=True)
-    if not agent.sees_all_tickets:
-        qs = qs.filter(Q(team__isnull=True) | Q(team_id__in=team_ids_for(agent)))
+    if ticket is not None or not agent.sees_all_tickets:
+        teams = set(team_ids_for(agent))
+        if ticket is not None and ticket.team_id:
+            teams.add(ticket.team_id)
+        qs = qs.filter(Q(team__isnull=True) | Q(team_id__in=teams))
     return qs.order_by("name")
 
 

@@ -240,6 +240,18 @@ def test_macro_fills_composer_and_applies_actions(desk, agent_a, ticket, team_b)
     assert refused.status_code == 400
 
 
+def test_macro_picker_offers_the_tickets_team_macros_even_to_an_administrator(
+    client, admin_agent, ticket, team_a, team_b
+):
+    Macro.objects.create(name="Saudação geral", body="Olá")
+    Macro.objects.create(name="Roteiro do suporte", body="x", team=team_a)
+    Macro.objects.create(name="Boleto do financeiro", body="x", team=team_b)
+    client.force_login(admin_agent)
+    html = client.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    assert "Saudação geral" in html and "Roteiro do suporte" in html
+    assert "Boleto do financeiro" not in html
+
+
 @pytest.mark.parametrize("messages", [3, 30])
 def test_ticket_page_query_count_does_not_grow_with_messages(
     client, agent_a, ticket, contact, messages, django_assert_max_num_queries

@@ -126,7 +126,7 @@ def composer_context(
         "collision": collision,
         "body": body if form is None else form.data.get("body", ""),
         "kind": "reply" if form is None else form.data.get("kind", "reply"),
-        "macros": list(selectors.macro_list_for_agent(agent=agent)),
+        "macros": list(selectors.macro_list_for_agent(agent=agent, ticket=ticket)),
         "signature": agent.signature,
         "channel_label": Channel(ticket.channel).label if ticket.channel in Channel.values else "",
         "status_choices": ReplyForm.base_fields["status_after"].choices,  # type: ignore[attr-defined]
