@@ -77,6 +77,15 @@ def test_availability_switch_and_management_pages_are_accessible(
     supervisor.refresh_from_db()
     assert supervisor.availability == "away"
 
+    # The same switch from the desk header, without leaving the queue.
+    page.goto(f"{live_url}/desk/?view=teams")
+    page.locator(".availability-menu summary").click()
+    page.locator(".availability-panel").get_by_role("button", name="Online").click()
+    page.wait_for_url("**/desk/?view=teams")
+    assert "Online" in page.locator(".availability-menu summary").inner_text()
+    supervisor.refresh_from_db()
+    assert supervisor.availability == "online"
+
     page.goto(f"{live_url}/account/two-factor/enrol/")
     assert page.get_by_role(
         "img", name="QR code with the key for your authenticator app"

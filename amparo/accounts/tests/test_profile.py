@@ -59,6 +59,22 @@ def test_availability_switch_answers_htmx_with_the_switch(client: Client, agent_
     assert agent_a.availability == "online"
 
 
+def test_header_switch_returns_to_the_page_it_was_used_on(client: Client, agent_a) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(agent_a)
+    queue = client.get("/desk/?view=teams").content.decode()
+    assert 'name="next" value="/desk/?view=teams"' in queue
+    back = client.post(
+        "/account/availability/", {"availability": "away", "next": "/desk/?view=teams"}
+    )
+    assert back["Location"] == "/desk/?view=teams"
+    agent_a.refresh_from_db()
+    assert agent_a.availability == "away"
+    elsewhere = client.post(
+        "/account/availability/", {"availability": "online", "next": "https://evil.example/"}
+    )
+    assert elsewhere["Location"] == "/account/profile/"
+
+
 def test_customer_cannot_open_the_agent_profile(client: Client, db) -> None:  # type: ignore[no-untyped-def]
     from amparo.accounts.models import Role, User
 

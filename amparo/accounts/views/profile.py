@@ -7,6 +7,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -87,6 +88,11 @@ def availability(request: HttpRequest) -> HttpResponse:
             request,
             _("You are now %(availability)s.") % {"availability": user.get_availability_display()},
         )
+    next_path = request.POST.get("next", "")
+    if next_path.startswith("/") and url_has_allowed_host_and_scheme(
+        next_path, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_path)
     return redirect("accounts:profile")
 
 
