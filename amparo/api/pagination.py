@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import DateField, DateTimeField, IntegerField, Model, Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import DateField, DateTimeField, IntegerField, Model, Q, QuerySet, Value
 from django.utils.dateparse import parse_datetime
 
 from amparo.core.errors import DomainError
@@ -152,8 +153,9 @@ def keyset_page_split(
 ) -> tuple[list[M], str | None]:
     """``keyset_page(qs.filter(<field>__in=values), …)``, one index range scan per value.
 
-    ``qs`` must not filter on ``field`` itself. Costs one query per value for the keys, one
-    for the rows of the page, and ``qs``'s prefetches once.
+    ``qs`` must not filter on ``field`` itself. Costs the keys (one query per value, or one
+    UNION ALL of them where the database allows it: PostgreSQL), one query for the rows of
+    the page, and ``qs``'s prefetches once.
     """
     distinct = list(dict.fromkeys(values))
     if len(distinct) <= 1:
@@ -167,13 +169,7 @@ def keyset_page_split(
     keys_qs = qs.prefetch_related(None).order_by(*sort.ordering)
     if cursor:
         keys_qs = _after(keys_qs, sort, decode_cursor(cursor, is_datetime=sort.is_datetime))
-    parts = [
-        [
-            (value, pk)
-            for value, pk in keys_qs.filter(**{field: v}).values_list(sort.field, "pk")[: limit + 1]
-        ]
-        for v in distinct
-    ]
+    parts = _part_keys(keys_qs, field=field, values=distinct, sort=sort, limit=limit)
     keys, more = merge_keys(parts, descending=sort.descending, limit=limit)
     if not keys:
         return [], None
@@ -181,3 +177,37 @@ def keyset_page_split(
     # A row deleted since its key was read is left out; the cursor still follows the keys.
     items = [rows[pk] for _, pk in keys if pk in rows]
     return items, (encode_cursor(*keys[-1]) if more else None)
+
+
+def key_queries(values: int, *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """How many queries keyset_page_split spends on the keys of ``values`` values.
+
+    One (SELECT … ORDER BY … LIMIT n) UNION ALL (SELECT …) … where the database takes it
+    (PostgreSQL: one round trip instead of one per value); SQLite cannot slice the members of
+    a UNION, and its queries cost no round trip anyway.
+    """
+    if values > 1 and connections[using].features.supports_slicing_ordering_in_compound:
+        return 1
+    return values
+
+
+def _part_keys(
+    keys_qs: QuerySet[M], *, field: str, values: list[Any], sort: _Sort, limit: int
+) -> list[list[Key]]:
+    """The first ``limit + 1`` keys of each value's rows, in order, one list per value."""
+    slices = [
+        keys_qs.filter(**{field: v})
+        .annotate(split_part=Value(i))
+        .values_list(sort.field, "pk", "split_part")[: limit + 1]
+        for i, v in enumerate(values)
+    ]
+    if key_queries(len(values), using=keys_qs.db) == 1:
+        rows = list(slices[0].union(*slices[1:], all=True))
+    else:
+        rows = [row for part in slices for row in part]
+    parts: list[list[Key]] = [[] for _ in values]
+    for value, pk, part in rows:
+        parts[part].append((value, pk))
+    for keys in parts:
+        keys.sort(reverse=sort.descending)
+    return parts
