@@ -28,7 +28,20 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("AMPARO_CSRF_TRUSTED_ORIGINS", [PUBLIC_URL])
 
+# Amparo's apps come first: where two catalogues translate the same text, the app listed first
+# wins, and the desk's words ("Buscar", "Excluir"…) must not give way to the Django admin's.
 INSTALLED_APPS = [
+    "amparo.core",
+    "amparo.accounts",
+    "amparo.crm",
+    "amparo.tickets",
+    "amparo.jobs",
+    "amparo.webhooks",
+    "amparo.api",
+    "amparo.backoffice",
+    "amparo.portal",
+    "amparo.desk",
+    "amparo.inbox",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -40,20 +53,9 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
-    "amparo.core",
-    "amparo.accounts",
-    "amparo.crm",
-    "amparo.tickets",
-    "amparo.jobs",
-    "amparo.webhooks",
-    "amparo.api",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "amparo.backoffice",
-    "amparo.portal",
-    "amparo.desk",
-    "amparo.inbox",
 ]
 
 MIDDLEWARE = [

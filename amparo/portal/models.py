@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SignInLinkStatus(models.TextChoices):
@@ -13,7 +14,7 @@ class SignInLinkStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     # The address belongs to no customer (or to an agent): nothing was sent.
     SKIPPED = "skipped", _("Skipped")
-    USED = "used", _("Used")
+    USED = "used", pgettext_lazy("sign-in link", "Used")
     # Replaced by a newer link or a sign-in with another link.
     REVOKED = "revoked", _("Revoked")
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.core.models import TimeStampedModel
 
@@ -177,7 +178,7 @@ class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     DELIVERED = "delivered", _("Delivered")
-    READ = "read", _("Read")
+    READ = "read", pgettext_lazy("delivery status", "Read")
     FAILED = "failed", _("Failed")
     BOUNCED = "bounced", _("Bounced")
 
