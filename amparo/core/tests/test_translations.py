@@ -36,6 +36,8 @@ def _entries(po: str) -> list[tuple[str, str, bool]]:
         msgid = "".join(parts.get("msgid", []))
         if not msgid:
             continue
+        if "msgctxt" in parts:  # gettext's own notation for a text in a context
+            msgid = "".join(parts["msgctxt"]) + "\x04" + msgid
         strs = [v for k, v in parts.items() if k.startswith("msgstr")]
         msgstr = "".join(strs[0]) if strs else ""
         if any(not "".join(v) for v in strs):
@@ -73,3 +75,22 @@ def test_portuguese_catalogue_is_complete_and_current(app: Path, tmp_path: Path)
     po = (copy / "locale" / "pt_BR" / "LC_MESSAGES" / "django.po").read_text()
     missing = [msgid for msgid, msgstr, fuzzy in _entries(po) if not msgstr or fuzzy]
     assert missing == [], f"untranslated in {app.name}: run makemessages there and translate"
+
+
+def test_amparos_words_win_over_djangos():
+    """Where Django's own catalogues translate the same text, the page shows Amparo's words."""
+    from django.utils import translation
+
+    ours: dict[str, set[str]] = {}
+    for app in APPS:
+        po = (app / "locale" / "pt_BR" / "LC_MESSAGES" / "django.po").read_text()
+        for msgid, msgstr, fuzzy in _entries(po):
+            if msgstr and not fuzzy and "\x04" not in msgid:
+                ours.setdefault(msgid.replace('\\"', '"').replace("\\n", "\n"), set()).add(
+                    msgstr.replace('\\"', '"').replace("\\n", "\n")
+                )
+    with translation.override("pt-br"):
+        shown = {msgid: translation.gettext(msgid) for msgid in ours}
+    lost = {m: (shown[m], sorted(ours[m])) for m in ours if shown[m] not in ours[m]}
+    assert lost == {}
+    assert shown["Search"] == "Buscar"
