@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "amparo.portal",
     "amparo.desk",
     "amparo.inbox",
+    "amparo.search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

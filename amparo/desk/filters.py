@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from amparo.accounts.models import User
 from amparo.accounts.selectors import team_ids_for
 from amparo.desk.models import SortOrder
+from amparo.search.selectors import ticket_text_q
 from amparo.tickets.models import OPEN_STATUSES, Channel, Priority, Status
 from amparo.tickets.selectors import TicketFilters
 
@@ -158,13 +159,7 @@ class QueueFilterForm(forms.Form):
 
 
 def text_condition(text: str) -> Q:
-    """Free-text search: a ticket number when the text is digits, otherwise the subject.
-
-    This is a stand-in: a real search index (amparo.search, FTS5 / PostgreSQL full text over
-    subjects and messages) belongs here; ``icontains`` scans and does not scale to millions.
-    """
-    text = text.strip()
-    number = text.lstrip("#")
-    if number.isdigit():
-        return Q(pk=int(number))
-    return Q(subject__icontains=text)
+    """Free-text search of a queue: "#123" is ticket 123; words, "phrases" and a last word
+    typed in part match subjects, messages and internal notes through the search index
+    (amparo.search), accents and case ignored. Visibility stays with the queue's queryset."""
+    return ticket_text_q(text, include_internal=True)

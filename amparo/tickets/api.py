@@ -56,6 +56,15 @@ class TicketListQuery(Schema):
     created_before: datetime.datetime | None = None
     updated_after: datetime.datetime | None = None
     updated_before: datetime.datetime | None = None
+    q: str = Field(
+        default="",
+        max_length=200,
+        description=(
+            'Full text: "#123" is ticket 123; otherwise every word must appear in the subject, '
+            'a message or an internal note (accents and case ignored), "words in quotes" side '
+            "by side, and the last word also matches longer words. Combines with the filters."
+        ),
+    )
     order: Literal["-updated_at", "updated_at", "-created_at", "created_at", "-id", "id"] = (
         "-updated_at"
     )
@@ -118,6 +127,7 @@ def list_tickets(request: HttpRequest, query: Query[TicketListQuery]) -> dict[st
         created_before=query.created_before,
         updated_after=query.updated_after,
         updated_before=query.updated_before,
+        text=query.q,
     )
     items, next_cursor = selectors.ticket_page_for_agent(
         agent=_agent(request),

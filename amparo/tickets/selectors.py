@@ -19,6 +19,7 @@ from amparo.accounts.selectors import team_ids_for
 from amparo.api.pagination import keyset_page, keyset_page_split
 from amparo.core.errors import NotFound
 from amparo.crm.models import Contact
+from amparo.search.selectors import ticket_text_q
 from amparo.tickets.models import Attachment, Message, Ticket, TicketEvent
 
 
@@ -57,6 +58,8 @@ class TicketFilters:
     created_before: datetime.datetime | None = None
     updated_after: datetime.datetime | None = None
     updated_before: datetime.datetime | None = None
+    # Free text (amparo.search): "#123", words, "a phrase"; internal notes included.
+    text: str = ""
 
 
 def apply_ticket_filters(qs: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Ticket]:
@@ -88,6 +91,8 @@ def apply_ticket_filters(qs: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Tic
         qs = qs.filter(updated_at__gte=f.updated_after)
     if f.updated_before:
         qs = qs.filter(updated_at__lt=f.updated_before)
+    if f.text.strip():
+        qs = qs.filter(ticket_text_q(f.text, include_internal=True))
     return qs
 
 
@@ -128,10 +133,12 @@ def ticket_get_for_agent(*, agent: User, ticket_id: int) -> Ticket:
     return ticket
 
 
-def ticket_list_for_customer(*, contact: Contact) -> QuerySet[Ticket]:
-    return _with_relations(
-        Ticket.objects.filter(customer_visibility_q(contact), merged_into__isnull=True).distinct()
-    )
+def ticket_list_for_customer(*, contact: Contact, text: str = "") -> QuerySet[Ticket]:
+    """The customer's tickets; ``text`` searches them without internal notes."""
+    qs = Ticket.objects.filter(customer_visibility_q(contact), merged_into__isnull=True)
+    if text.strip():
+        qs = qs.filter(ticket_text_q(text, include_internal=False))
+    return _with_relations(qs.distinct())
 
 
 def ticket_get_for_customer(*, contact: Contact, ticket_id: int) -> Ticket:

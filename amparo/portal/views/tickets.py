@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -42,7 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
     contact = contact_for_user(request.user) if request.user.is_authenticated else None  # type: ignore[arg-type]
     if contact is None:
         return render(request, "portal/home.html")
-    tickets = ticket_list_for_customer(contact=contact).order_by("-updated_at", "-id")
+    q = " ".join(request.GET.get("q", "").split())[:200]
+    tickets = ticket_list_for_customer(contact=contact, text=q).order_by("-updated_at", "-id")
     show = request.GET.get("show", "")
     if show == "open":
         tickets = tickets.filter(status__in=OPEN_STATUSES)
@@ -55,7 +57,16 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/ticket_list.html",
-        {"page": page, "contact": contact, "shows_organization": shared, "show": show},
+        {
+            "page": page,
+            "contact": contact,
+            "shows_organization": shared,
+            "show": show,
+            "q": q,
+            # Filter and search kept by the tabs and the page links.
+            "query": urlencode({k: v for k, v in (("show", show), ("q", q)) if v}),
+            "search_query": urlencode({"q": q}) if q else "",
+        },
     )
 
 
