@@ -57,6 +57,21 @@ def normalize_identity(kind: str, value: str) -> str:
     return handle
 
 
+def phone_prefixes(value: str) -> list[str]:
+    """E.164 beginnings a partly typed phone number may be: as typed when it starts with
+    "+", otherwise with the deployment's country code and, for a number typed with its
+    country code but no "+", without. "11 9876" gives ["+55119876", "+119876"] in Brazil."""
+    digits = "".join(c for c in value if c.isdigit())
+    if not digits:
+        return []
+    if value.strip().startswith("+"):
+        return ["+" + digits]
+    country = phonenumbers.country_code_for_region(settings.PHONE_DEFAULT_REGION)
+    national = digits.lstrip("0")
+    candidates = [f"+{country}{national}", "+" + digits] if country else ["+" + digits]
+    return list(dict.fromkeys(candidates))
+
+
 def format_phone(e164: str) -> str:
     """A phone number as people in the deployment's region write it."""
     try:

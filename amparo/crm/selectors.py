@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.core.errors import DomainError, NotFound
 from amparo.crm.models import Contact, ContactIdentity, IdentityKind, Organization
+from amparo.search.selectors import contact_match_q
 
 if TYPE_CHECKING:
     from amparo.tickets.models import Ticket
@@ -21,10 +24,8 @@ def contact_list(
     qs = Contact.objects.filter(merged_into__isnull=True)
     if organization_id is not None:
         qs = qs.filter(organization_id=organization_id)
-    if q:
-        q = q.strip()
-        identity_contacts = ContactIdentity.objects.filter(value__iexact=q).values("contact_id")
-        qs = qs.filter(Q(name__icontains=q) | Q(pk__in=identity_contacts))
+    if q.strip():
+        qs = qs.filter(contact_text_q(q))
     return qs.prefetch_related("identities")
 
 
@@ -56,33 +57,62 @@ def organization_get(*, viewer: User, organization_id: int) -> Organization:
 CONTACT_PAGE_ORDER = "name"
 
 
-def _identity_lookup_q(q: str) -> Q:
-    """Identities matching ``q`` exactly, normalized the way the services store them.
+def _value_prefix_q(prefix: str) -> Q:
+    """Identity values starting with ``prefix``, read from an index on (kind, value).
 
-    An address or phone number is matched only in its canonical form, so "(11) 98765-4321"
-    finds "+5511987654321"; anything else is tried as a handle (lower case, no "@") and as a
-    chat visitor id (kept as typed). Each alternative hits the (kind, value) unique index.
+    SQLite compares text bytewise, so a range on the unique (kind, value) index is exactly
+    the prefix; its LIKE ignores case and cannot use that index. On PostgreSQL a range is
+    only exact under the "C" collation, so LIKE is used, with the (kind, value
+    varchar_pattern_ops) index amparo.search creates for it.
     """
-    from amparo.crm.normalize import normalize_email, normalize_phone
+    if connection.vendor == "postgresql":
+        return Q(value__startswith=prefix)
+    return Q(value__gte=prefix, value__lt=prefix + "\U0010ffff")
+
+
+def _identity_lookup_q(q: str) -> Q:
+    """Identities matching ``q``, normalized the way the services store them.
+
+    An email address matches in full or as the start of one ("maria.silva@gm"); a phone
+    number in its canonical form, in full ("(11) 98765-4321" finds "+5511987654321") or as
+    its start ("11 98765"); anything else is tried as a handle (lower case, no "@") and as a
+    chat visitor id (kept as typed). Every alternative reads the (kind, value) index.
+    """
+    from amparo.crm.normalize import normalize_email, normalize_phone, phone_prefixes
 
     if "@" in q.strip("@"):
+        by_email = Q(kind=IdentityKind.EMAIL) & _value_prefix_q(q.strip().lower())
         try:
-            return Q(kind=IdentityKind.EMAIL, value=normalize_email(q))
+            return Q(kind=IdentityKind.EMAIL, value=normalize_email(q)) | by_email
         except DomainError:
-            return Q(pk__in=[])
+            return by_email
     if looks_like_phone(q):
-        try:
-            phone = normalize_phone(q)
-        except DomainError:
-            phone = ""
-        if phone:
-            return Q(kind__in=[IdentityKind.PHONE, IdentityKind.WHATSAPP], value=phone)
+        phones = [IdentityKind.PHONE, IdentityKind.WHATSAPP]
+        found = Q(pk__in=[])
+        with contextlib.suppress(DomainError):
+            found |= Q(kind__in=phones, value=normalize_phone(q))
+        for prefix in phone_prefixes(q):
+            found |= Q(kind__in=phones) & _value_prefix_q(prefix)
+        return found
     handle_kinds = [
         k for k in IdentityKind.values if k not in (IdentityKind.EMAIL, IdentityKind.PHONE)
     ]
     return Q(kind__in=handle_kinds, value=q.removeprefix("@").lower()) | Q(
         kind=IdentityKind.CHAT, value=q
     )
+
+
+def contact_text_q(q: str) -> Q:
+    """What a contact search box matches: an email address or phone number (whole, or its
+    beginning) through the identities' index; anything else as words starting a word of the
+    name, the organization's name or an identity ("mar sil" finds Maria Silva), through the
+    search index (amparo.search), or as a handle."""
+    q = q.strip()[:200]
+    owners = Q(pk__in=ContactIdentity.objects.filter(_identity_lookup_q(q)).values("contact_id"))
+    if "@" in q.strip("@") or looks_like_phone(q):
+        return owners
+    words = contact_match_q(q)
+    return owners | words if words is not None else owners
 
 
 def looks_like_phone(q: str) -> bool:
@@ -93,7 +123,7 @@ def looks_like_phone(q: str) -> bool:
 def contact_search(
     *, viewer: User, q: str = "", organization_id: int | None = None
 ) -> QuerySet[Contact]:
-    """Contacts for the agent list: name contains ``q``, or an identity equals it (normalized).
+    """Contacts for the agent list, matching ``q`` as ``contact_text_q`` says.
 
     Rows come with their organization and identities (two queries per page whatever its size).
     """
@@ -102,13 +132,8 @@ def contact_search(
     qs = Contact.objects.filter(merged_into__isnull=True)
     if organization_id is not None:
         qs = qs.filter(organization_id=organization_id)
-    q = q.strip()[:200]
-    if q:
-        owners = ContactIdentity.objects.filter(_identity_lookup_q(q)).values("contact_id")
-        if "@" in q.strip("@") or looks_like_phone(q):
-            qs = qs.filter(pk__in=owners)
-        else:
-            qs = qs.filter(Q(name__icontains=q) | Q(pk__in=owners))
+    if q.strip():
+        qs = qs.filter(contact_text_q(q))
     return qs.select_related("organization").prefetch_related(
         Prefetch(
             "identities", queryset=ContactIdentity.objects.order_by("kind", "-is_primary", "id")
