@@ -123,6 +123,7 @@ class Ticket(TimeStampedModel):
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     message_count = models.PositiveIntegerField(default=0)
+    # Indexed by ticket_merged_into_idx, which holds merged tickets only (see Meta.indexes).
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -130,6 +131,7 @@ class Ticket(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="merged_from",
         verbose_name=_("merged into"),
+        db_index=False,
     )
 
     class Meta:
@@ -151,6 +153,14 @@ class Ticket(TimeStampedModel):
             models.Index(fields=["-created_at", "-id"], name="ticket_created_idx"),
             models.Index(fields=["channel", "-created_at"], name="ticket_channel_idx"),
             models.Index(fields=["priority", "status"], name="ticket_priority_idx"),
+            # Partial: lookups by merged_into_id (merged_from, the SET NULL when a ticket is
+            # deleted) imply NOT NULL. A full index made SQLite answer every list's
+            # "merged_into IS NULL" by walking it: all tickets, oldest first.
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="ticket_merged_into_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -52,3 +52,13 @@ def test_covered_foreign_keys_have_exactly_one_index(model, field):
 )
 def test_other_foreign_keys_keep_their_index(model, field):
     assert indexes_starting_with(model, model._meta.get_field(field).column)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner is the one misled")
+def test_merged_into_index_serves_lookups_but_not_unmerged_lists():
+    """Only merged tickets are in ticket_merged_into_idx: a lookup by merged_into_id uses it,
+    a list of unmerged tickets cannot walk it (every ticket, oldest first)."""
+    assert "ticket_merged_into_idx" in Ticket.objects.filter(merged_into_id=1).explain()
+    assert "ticket_merged_into_idx" in Ticket.objects.filter(merged_into__in=[1, 2]).explain()
+    unmerged = Ticket.objects.filter(merged_into__isnull=True, status__in=["new", "open"])
+    assert "ticket_merged_into_idx" not in unmerged.explain()
