@@ -32,7 +32,11 @@ def ticket_visibility_q(agent: User) -> Q:
 
 
 def customer_visibility_q(contact: Contact) -> Q:
-    q = Q(contact_id=contact.pk) | Q(follower_contacts=contact)
+    # Copied-on tickets as a subquery, not a join: the join made every customer list (and
+    # its search) walk all tickets by date through an OR, 0.5 s at a million; this way each
+    # branch is an index lookup (contact, followers) and no DISTINCT is needed.
+    followed = Ticket.follower_contacts.through.objects.filter(contact_id=contact.pk)
+    q = Q(contact_id=contact.pk) | Q(pk__in=followed.values("ticket_id"))
     if contact.organization_id and contact.organization and contact.organization.shares_tickets:
         q |= Q(organization_id=contact.organization_id)
     return q
@@ -138,15 +142,13 @@ def ticket_list_for_customer(*, contact: Contact, text: str = "") -> QuerySet[Ti
     qs = Ticket.objects.filter(customer_visibility_q(contact), merged_into__isnull=True)
     if text.strip():
         qs = qs.filter(ticket_text_q(text, include_internal=False))
-    return _with_relations(qs.distinct())
+    return _with_relations(qs)
 
 
 def ticket_get_for_customer(*, contact: Contact, ticket_id: int) -> Ticket:
-    ticket = (
-        _with_relations(Ticket.objects.filter(customer_visibility_q(contact), pk=ticket_id))
-        .distinct()
-        .first()
-    )
+    ticket = _with_relations(
+        Ticket.objects.filter(customer_visibility_q(contact), pk=ticket_id)
+    ).first()
     if ticket is None:
         raise NotFound(_("Ticket not found."))
     return ticket

@@ -126,3 +126,20 @@ def test_customers_search_their_own_tickets_without_internal_notes(customer_of, 
     numbers, html = _portal_numbers(client, q="fatura", show="done")
     assert numbers == set()
     assert 'name="show" value="done"' in html
+
+
+def test_customers_find_tickets_they_are_copied_on(customer_of, agent_a):
+    from amparo.tickets.selectors import ticket_list_for_customer
+    from amparo.tickets.services import ticket_add_contact_follower
+
+    maria = customer_of("Maria da Silva", "maria@example.org")
+    joao = customer_of("João Pereira", "joao@example.net")
+    copied = make_ticket(contact=joao, subject="Mudança de endereço", body="Rua nova")
+    alone = make_ticket(contact=joao, subject="Mudança de plano", body="Plano maior")
+    ticket_add_contact_follower(ticket=copied, actor=Actor.of_agent(agent_a), contact=maria)
+    found = ticket_list_for_customer(contact=maria, text="mudança")
+    assert [t.pk for t in found] == [copied.pk]
+    assert {t.pk for t in ticket_list_for_customer(contact=joao, text="mudanca")} == {
+        copied.pk,
+        alone.pk,
+    }
