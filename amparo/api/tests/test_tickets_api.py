@@ -263,6 +263,22 @@ def test_list_query_count_does_not_grow_with_rows(
     assert counts == [2 * (2 + page_queries + 1)] * 2
 
 
+def test_search_with_several_statuses_is_one_ticket_query(api_for, agent_a, team_a, contact):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ticket = make_ticket(contact=contact, team=team_a)
+    api = api_for(agent_a)
+    api.get("/tickets")  # stamps the token's last use
+    with CaptureQueriesContext(connection) as ctx:
+        page = api.get(f"/tickets?status=new&status=open&q=%23{ticket.pk}").json()
+    assert [t["id"] for t in page["items"]] == [ticket.pk]
+    ordered = [
+        q for q in ctx.captured_queries if '"tickets_ticket"' in q["sql"] and "LIMIT" in q["sql"]
+    ]
+    assert len(ordered) == 1  # planned from the match, not split per status
+
+
 def test_filters(api_for, agent_a, team_a, contact):
     urgent = make_ticket(contact=contact, team=team_a, priority=4)
     make_ticket(contact=contact, team=team_a)
