@@ -143,3 +143,21 @@ def test_customers_find_tickets_they_are_copied_on(customer_of, agent_a):
         copied.pk,
         alone.pk,
     }
+
+
+@pytest.mark.parametrize("shares", [True, False])
+def test_customers_find_their_organizations_tickets_when_it_shares_them(customer_of, shares):
+    from amparo.crm.services import contact_update
+    from amparo.testing.factories import OrganizationFactory
+    from amparo.tickets.selectors import ticket_list_for_customer
+
+    org = OrganizationFactory(name="Padaria Pão Bom", shares_tickets=shares)
+    maria = customer_of("Maria da Silva", "maria@example.org")
+    joao = customer_of("João Pereira", "joao@example.net")
+    for contact in (maria, joao):
+        contact_update(contact=contact, organization=org)
+    maria.refresh_from_db()
+    colleague = make_ticket(contact=joao, subject="Forno quebrado")
+    make_ticket(subject="Forno novo")  # someone else's
+    found = {t.pk for t in ticket_list_for_customer(contact=maria, text="forno")}
+    assert found == ({colleague.pk} if shares else set())
