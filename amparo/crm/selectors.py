@@ -108,11 +108,11 @@ def contact_text_q(q: str) -> Q:
     name, the organization's name or an identity ("mar sil" finds Maria Silva), through the
     search index (amparo.search), or as a handle."""
     q = q.strip()[:200]
-    owners = Q(pk__in=ContactIdentity.objects.filter(_identity_lookup_q(q)).values("contact_id"))
+    owners = ContactIdentity.objects.filter(_identity_lookup_q(q)).values("contact_id")
     if "@" in q.strip("@") or looks_like_phone(q):
-        return owners
-    words = contact_match_q(q)
-    return owners | words if words is not None else owners
+        return Q(pk__in=owners)
+    # A handle or visitor id typed in full: a few ids, joined to the word matches' list.
+    return contact_match_q(q, also=list(owners.values_list("contact_id", flat=True)[:100]))
 
 
 def looks_like_phone(q: str) -> bool:

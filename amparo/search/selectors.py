@@ -7,6 +7,8 @@ and keyset pagination work as without a search, and visibility is decided in one
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import connections
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -15,7 +17,6 @@ from amparo.search.backends import backend
 from amparo.search.models import ALL, IndexName, IndexState
 from amparo.search.query import parse, ticket_number
 
-NOTHING = Q(pk__in=[])
 # Up to this many matches, their ids are read first and given to the list query as a list:
 # the plan then starts from those rows, whatever the database estimates. (A word found
 # nowhere, estimated as merely rare, had PostgreSQL walk a million tickets for 2 s.) Beyond
@@ -24,13 +25,16 @@ NOTHING = Q(pk__in=[])
 DRIVE_LIMIT = 2000
 
 
-def _id_condition(ids: RawSQL) -> Q:
+def _id_condition(ids: RawSQL, also: Sequence[int] = ()) -> Q:
+    """``pk IN ids`` (or one of ``also``), as one IN list when there are few: an OR of two
+    IN conditions makes PostgreSQL filter a walk of the whole table."""
     with connections["default"].cursor() as cursor:
         cursor.execute(f"{ids.sql} LIMIT {DRIVE_LIMIT + 1}", ids.params)
         found = [row[0] for row in cursor.fetchall()]
     if len(found) <= DRIVE_LIMIT:
-        return Q(pk__in=found)
-    return backend().many_ids_condition(ids)
+        return Q(pk__in=[*found, *also])
+    many = backend().many_ids_condition(ids)
+    return many | Q(pk__in=list(also)) if also else many
 
 
 def ticket_ids_matching(text: str, *, include_internal: bool) -> RawSQL | None:
@@ -53,9 +57,9 @@ def ticket_text_q(text: str, *, include_internal: bool) -> Q:
     number, only_number = ticket_number(text)
     if only_number:
         return Q(pk=number)
+    also = [number] if number is not None else []
     ids = ticket_ids_matching(text, include_internal=include_internal)
-    condition = _id_condition(ids) if ids is not None else NOTHING
-    return condition | Q(pk=number) if number is not None else condition
+    return _id_condition(ids, also) if ids is not None else Q(pk__in=also)
 
 
 def contact_ids_matching(text: str) -> RawSQL | None:
@@ -69,10 +73,11 @@ def contact_ids_matching(text: str) -> RawSQL | None:
     return RawSQL(sql, params)  # noqa: S611 - the backend's constant SQL; the text is a parameter
 
 
-def contact_match_q(text: str) -> Q | None:
-    """``contact_ids_matching`` as a condition on contacts; None when ``text`` holds no word."""
+def contact_match_q(text: str, *, also: Sequence[int] = ()) -> Q:
+    """``contact_ids_matching`` as a condition on contacts, or one of the ids ``also``
+    (found another way, such as an identity typed in full)."""
     ids = contact_ids_matching(text)
-    return _id_condition(ids) if ids is not None else None
+    return _id_condition(ids, also) if ids is not None else Q(pk__in=list(also))
 
 
 def index_states() -> dict[str, IndexState]:

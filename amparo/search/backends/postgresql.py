@@ -379,8 +379,11 @@ def contact_ids_sql(query: SearchQuery) -> tuple[str, list[Any]]:
         end = "%%" if term.prefix else " %%"
         conditions.append(f"doc LIKE ('%% ' || search_fold(%s) || '{end}')")
         params.append(term.text)
+    # OFFSET 0 keeps the planner from walking the contacts in name order and probing each
+    # one: words are the starts of names, so the matches of "fel" sit together in that order
+    # and the walk read 55,000 contacts to reach them (230 ms; 30 ms reading the matches).
     return (
-        "SELECT contact_id FROM search_contact_doc WHERE " + " AND ".join(conditions),
+        "SELECT contact_id FROM search_contact_doc WHERE " + " AND ".join(conditions) + " OFFSET 0",
         params,
     )
 
