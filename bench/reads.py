@@ -6,6 +6,12 @@ Runs in-process: the selectors directly, and the API through django.test.Client 
 Django stack: middleware, token auth, ninja, serialization; no sockets, no ASGI server).
 Prints median/p95 over --runs runs after warm-up, the SQL query count of one run, and the
 plan of each list query (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite).
+
+(b) is the desk's queues through amparo.desk.selectors.queue_page: "mine", "my teams", "all
+open" and "unassigned" (the four open statuses, newest activity first), page 1 and a deep
+page (page --deep-page, or the queue's last full page), and the plans of the ordered ticket
+queries of each first page. The script also runs against older commits (PYTHONPATH=<checkout>) for
+before/after comparisons.
 """
 
 from __future__ import annotations
@@ -33,10 +39,13 @@ from amparo.accounts.selectors import team_ids_for  # noqa: E402
 from amparo.accounts.services import api_token_create, api_token_revoke  # noqa: E402
 from amparo.api.pagination import keyset_page  # noqa: E402
 from amparo.core.errors import NotFound  # noqa: E402
+from amparo.desk import selectors as desk_selectors  # noqa: E402
+from amparo.desk.filters import BUILTIN_BY_KEY  # noqa: E402
 from amparo.tickets import selectors  # noqa: E402
 from amparo.tickets.models import Ticket  # noqa: E402
 
 OPEN_NEW = ["open", "new"]
+DESK_QUEUES = {"mine": "mine", "my teams": "teams", "all open": "open", "unassigned": "unassigned"}
 
 
 class Figures(NamedTuple):
@@ -74,6 +83,19 @@ def report(name: str, fn: Callable[[], Any], runs: int, results: list[tuple[str,
         f"{f.queries} queries, {f.sql:.1f} ms in SQL",
         flush=True,
     )
+
+
+def explain_sql(title: str, sql: str) -> None:
+    """The plan of one captured query (its parameters are already in the SQL text)."""
+    print(f"\n--- plan: {title}")
+    print(sql)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            print("\n".join(row[0] for row in cursor.fetchall()))
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            print("\n".join(str(row[-1]) for row in cursor.fetchall()))
 
 
 def explain(title: str, qs: Any) -> None:
@@ -116,6 +138,7 @@ def visible_ticket_ids(agent: User, count: int) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--deep-page", type=int, default=20, help="desk queues: page number")
     args = parser.parse_args()
     runs = args.runs
 
@@ -149,10 +172,39 @@ def main() -> None:
 
     def selector_page(filters: selectors.TicketFilters) -> Callable[[], Any]:
         def run() -> Any:
+            # What GET /api/v1/tickets runs; before ticket_page_for_agent existed, keyset_page.
+            page = getattr(selectors, "ticket_page_for_agent", None)
+            if page is not None:
+                return page(
+                    agent=fresh_agent(), filters=filters, order="-updated_at", cursor=None, limit=50
+                )
             qs = selectors.ticket_list_for_agent(agent=fresh_agent(), filters=filters)
             return keyset_page(qs, order="-updated_at", cursor=None, limit=50)
 
         return run
+
+    def queue(key: str, cursor: str | None) -> Callable[[], Any]:
+        def run() -> Any:
+            who = fresh_agent()
+            spec = BUILTIN_BY_KEY[key].build(who)
+            return desk_selectors.queue_page(agent=who, specs=[spec], cursor=cursor)
+
+        return run
+
+    def deep_cursor(key: str) -> tuple[int, str | None]:
+        """The cursor of page --deep-page of a queue, or of its last full page: (page, cursor)."""
+        page, cursor, previous = 1, None, None
+        while page < args.deep_page:
+            _items, following = queue(key, cursor)()
+            if following is None:
+                break
+            page, previous, cursor = page + 1, cursor, following
+        if page == 1:
+            return 1, None
+        # The last page may be short; keep a full one so pages compare.
+        if page < args.deep_page and previous is not None:
+            return page - 1, previous
+        return page, cursor
 
     def get(c: Client, url: str) -> Callable[[], Any]:
         def run() -> Any:
@@ -188,7 +240,23 @@ def main() -> None:
             "API same, page 2 (cursor)", get(client, f"{list_url}&cursor={second}"), runs, results
         )
 
-    print("\n(b) one ticket and its messages (a different visible ticket each run)")
+    print("\n(b) desk queues (queue_page): open statuses, newest activity first, pages of 50")
+    ordered: dict[str, list[str]] = {}
+    for label, key in DESK_QUEUES.items():
+        report(f"desk {label}, page 1", queue(key, None), runs, results)
+        with CaptureQueriesContext(connection) as ctx:
+            queue(key, None)()
+        # The ordered, limited ticket queries: the page (status IN …) or its per-status keys.
+        ordered[label] = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if '"tickets_ticket"' in q["sql"] and " LIMIT " in q["sql"]
+        ]
+        page, cursor = deep_cursor(key)
+        if cursor:
+            report(f"desk {label}, page {page}", queue(key, cursor), runs, results)
+
+    print("\n(c) one ticket and its messages (a different visible ticket each run)")
     ids = visible_ticket_ids(agent, runs + 3)
     cycle = iter(ids * 3)
     report(
@@ -212,6 +280,9 @@ def main() -> None:
     ):
         qs = selectors.ticket_list_for_agent(agent=who, filters=filters)
         explain(title, qs.order_by("-updated_at", "-id")[:51])
+    for label, queries in ordered.items():
+        for n, sql in enumerate(queries, 1):
+            explain_sql(f"desk {label}, page 1, ordered query {n} of {len(queries)}", sql)
     ticket = Ticket.objects.get(pk=ids[0])
     explain(
         "a ticket's messages",
