@@ -118,9 +118,10 @@ def ticket_page_for_agent(
     """A keyset page of ``ticket_list_for_agent``.
 
     Several statuses are read one status at a time (keyset_page_split), so each query walks
-    a (…, status, -updated_at, -id) index in order instead of sorting every match.
+    a (…, status, -updated_at, -id) index in order instead of sorting every match. A search
+    is planned from its matches, as in the desk's queues: one query.
     """
-    if not filters.status:
+    if not filters.status or filters.text.strip():
         return keyset_page(
             ticket_list_for_agent(agent=agent, filters=filters),
             order=order,
