@@ -46,9 +46,8 @@ def amparo_env():  # type: ignore[no-untyped-def]
     """Environment for an ``amparo`` subprocess that uses this test's (committed) database."""
     import os
 
-    from django.db import connection
-
     from django.conf import settings
+    from django.db import connection
 
     db = connection.settings_dict
     env = dict(os.environ)
