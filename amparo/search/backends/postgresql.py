@@ -42,6 +42,10 @@ MESSAGE_CHARS = 20_000
 # each at worst) stay below it, so no ticket, however long, can make a write fail.
 TICKET_CHARS = 100_000
 CONFIG = "amparo_search"
+# A placeholder word between subject, public text and notes, deleted once the vector is
+# built: it leaves a one-position hole, so a phrase never runs from the subject into the
+# first message (as on SQLite, where they are separate columns).
+GAP = "amparo0gap"
 
 
 def _messages(internal: bool) -> str:
@@ -75,13 +79,19 @@ SCHEMA = [
     # Email and phone prefixes (amparo.crm.selectors): LIKE 'prefix%' under any collation.
     "CREATE INDEX IF NOT EXISTS search_identity_value_like ON crm_contactidentity "
     "(kind, value varchar_pattern_ops)",
+]
+
+# Created again (CREATE OR REPLACE) after every migrate, so they always match this code.
+FUNCTIONS_SQL = [
     # --- tickets
     f"""
     CREATE OR REPLACE FUNCTION search_ticket_vector(subject text, public text, internal text)
     RETURNS tsvector LANGUAGE sql STABLE AS $$
-      SELECT setweight(to_tsvector('{CONFIG}', coalesce(subject, '')), 'A')
-          || setweight(to_tsvector('{CONFIG}', coalesce(public, '')), 'B')
-          || setweight(to_tsvector('{CONFIG}', coalesce(internal, '')), 'D')
+      SELECT ts_delete(
+        setweight(to_tsvector('{CONFIG}', coalesce(subject, '')), 'A') || '{GAP}:1'::tsvector
+        || setweight(to_tsvector('{CONFIG}', coalesce(public, '')), 'B') || '{GAP}:1'::tsvector
+        || setweight(to_tsvector('{CONFIG}', coalesce(internal, '')), 'D'),
+        '{GAP}')
     $$
     """,
     # VOLATILE: reads with a fresh snapshot, so an upsert that waited for a concurrent one
@@ -310,7 +320,10 @@ def drop_tables(cursor: Any) -> None:
 
 
 def install(cursor: Any) -> None:
-    """Triggers and indexes, created when missing. Nothing here blocks other migrations."""
+    """Functions (replaced), triggers and indexes (created when missing). Nothing here
+    blocks other migrations."""
+    for sql in FUNCTIONS_SQL:
+        cursor.execute(sql)
     for name, (table, events, level, function) in TRIGGERS.items():
         cursor.execute(
             "SELECT 1 FROM pg_trigger WHERE tgname = %s AND tgrelid = %s::regclass",

@@ -143,3 +143,39 @@ def test_long_conversations_are_capped_not_refused(found, agent_a, index_sound):
     assert found("início") == {ticket.pk}
     assert found("palavra0x5") == {ticket.pk}
     index_sound()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'",
+        "\\",
+        "o'brien \\ \"",
+        "a & b | !c <-> d:* e:AB",
+        "(((",
+        "NEAR(a b) OR c AND NOT d",
+        "^col : x*",
+        "{subject internal} : desconto",
+        "💥 ², ½",
+        "%_%",
+        '"""',
+        "x" * 300,
+    ],
+)
+def test_any_text_is_a_search_never_an_error(found, text):
+    make_ticket(subject="O'Brien pediu desconto", body="Código 1/2 & 3|4")
+    for include_internal in (True, False):
+        found(text, include_internal=include_internal)  # no exception, whatever it finds
+    assert found("o'brien") == {Ticket.objects.get().pk}
+
+
+def test_customers_phrases_and_prefixes_in_public_text(found):
+    ticket = make_ticket(subject="Cartão bloqueado", body="Meu cartão de crédito foi recusado")
+    assert found('"cartao de credito"', include_internal=False) == {ticket.pk}
+    assert found("recus", include_internal=False) == {ticket.pk}
+
+
+def test_a_phrase_never_runs_from_the_subject_into_the_messages(found):
+    ticket = make_ticket(subject="Cartão bloqueado", body="Meu cartão de crédito foi recusado")
+    assert found('"bloqueado meu"') == set()
+    assert found("bloqueado meu") == {ticket.pk}
