@@ -6,8 +6,8 @@
 Bypasses the services on purpose (they write one ticket per transaction): rows are built in
 Python exactly as the services would leave them and written in big batches, with COPY on
 PostgreSQL and executemany on SQLite, then the tables are analysed and the search indexes
-rebuilt (the load bypasses their triggers). Refuses to add to a
-database that already has tickets unless --force.
+rebuilt (the load bypasses their triggers). Refuses to add to a database that already has
+tickets unless --force.
 """
 
 from __future__ import annotations
