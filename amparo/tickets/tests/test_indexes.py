@@ -54,11 +54,22 @@ def test_other_foreign_keys_keep_their_index(model, field):
     assert indexes_starting_with(model, model._meta.get_field(field).column)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner is the one misled")
-def test_merged_into_index_serves_lookups_but_not_unmerged_lists():
+def test_merged_into_index_holds_only_merged_tickets():
     """Only merged tickets are in ticket_merged_into_idx: a lookup by merged_into_id uses it,
-    a list of unmerged tickets cannot walk it (every ticket, oldest first)."""
-    assert "ticket_merged_into_idx" in Ticket.objects.filter(merged_into_id=1).explain()
-    assert "ticket_merged_into_idx" in Ticket.objects.filter(merged_into__in=[1, 2]).explain()
-    unmerged = Ticket.objects.filter(merged_into__isnull=True, status__in=["new", "open"])
-    assert "ticket_merged_into_idx" not in unmerged.explain()
+    and SQLite's planner can no longer walk it for a list of unmerged tickets (every ticket,
+    oldest first), which made the "All open" queue take 319 ms at a million tickets."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE name = %s", ["ticket_merged_into_idx"]
+            )
+        else:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["ticket_merged_into_idx"]
+            )
+        definition = cursor.fetchone()[0]
+    assert "merged_into_id" in definition and "IS NOT NULL" in definition.upper()
+    if connection.vendor == "sqlite":  # PostgreSQL's plans depend on its statistics instead
+        assert "ticket_merged_into_idx" in Ticket.objects.filter(merged_into_id=1).explain()
+        unmerged = Ticket.objects.filter(merged_into__isnull=True, status__in=["new", "open"])
+        assert "ticket_merged_into_idx" not in unmerged.explain()
