@@ -27,7 +27,7 @@ def test_agent_signs_in_with_two_factor_and_switches_to_english(
     page.locator("#id_email").fill("lia@example.com")
     page.get_by_label("Senha").fill("senha-errada")
     page.get_by_role("button", name="Entrar").click()
-    assert page.get_by_role("alert").get_by_text("O e-mail ou a senha não está certo.").is_visible()
+    assert page.get_by_role("alert").get_by_text("O e-mail ou a senha não conferem.").is_visible()
     axe_check(page)
     screenshot(page, "accounts-login-error")
     page.get_by_label("Senha").fill(PASSWORD)
