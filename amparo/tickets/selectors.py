@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
@@ -28,7 +31,14 @@ def ticket_visibility_q(agent: User) -> Q:
         return Q(pk__in=[])
     if agent.sees_all_tickets:
         return Q()
-    return Q(team_id__in=team_ids_for(agent)) | Q(team__isnull=True) | Q(assignee_id=agent.pk)
+    teams = list(team_ids_for(agent))
+    if connection.vendor == "sqlite":
+        # SQLite answers an OR of indexed columns with a MULTI-INDEX OR: it collects every
+        # visible ticket (a quarter of a million at 1M) and sorts them, 560 ms for a list page.
+        # Testing the team through COALESCE is the same condition without an index of its own,
+        # so the list walks its order index instead and stops after a page: 1.9 ms.
+        return Q(In(Coalesce("team_id", Value(0)), [*teams, 0])) | Q(assignee_id=agent.pk)
+    return Q(team_id__in=teams) | Q(team__isnull=True) | Q(assignee_id=agent.pk)
 
 
 def customer_visibility_q(contact: Contact) -> Q:
