@@ -45,3 +45,21 @@ def secret_key_for(data_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def redis_channel_layer(url: str, prefix: str) -> dict[str, object]:
+    """The channels-redis layer for ``url``.
+
+    redis-py 8 gives every socket a 5-second read timeout by default, the same as the blocking
+    pop (BZPOPMIN, 5 s) with which channels-redis waits for messages: an idle websocket's
+    receive then raised TimeoutError and the consumer was torn down every few seconds
+    (django/channels_redis#422). The read timeout must outlast the pop; 30 s still notices a
+    dead server.
+    """
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [{"address": url, "socket_timeout": 30, "socket_connect_timeout": 5}],
+            "prefix": prefix,
+        },
+    }

@@ -9,7 +9,14 @@ from urllib.parse import urlparse
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from amparo.config.env import env_bool, env_int, env_list, env_str, secret_key_for
+from amparo.config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    redis_channel_layer,
+    secret_key_for,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -143,10 +150,7 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("AMPARO_REDIS_PREFIX", "amparo")},
-        }
+        "default": redis_channel_layer(REDIS_URL, env_str("AMPARO_REDIS_PREFIX", "amparo"))
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

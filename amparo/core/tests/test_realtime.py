@@ -109,3 +109,34 @@ def test_bad_frames_get_an_error_frame_and_the_socket_stays_open(agent_a, frame)
     reply, pong = async_to_sync(scenario)()
     assert reply["type"] == "error"
     assert pong["type"] == "pong"
+
+
+def test_an_idle_socket_on_the_redis_layer_keeps_waiting_for_events():
+    """channels-redis waits for a message with a 5-second blocking pop; with redis-py 8's
+    default 5-second socket timeout the wait itself failed and every idle websocket was torn
+    down. With Amparo's layer settings a receive waits past that and still gets the event."""
+    import asyncio
+    import os
+    import time
+
+    from channels_redis.core import RedisChannelLayer
+
+    from amparo.config.env import redis_channel_layer
+
+    url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    config = redis_channel_layer(url, f"amparo-test-{os.getpid()}")["CONFIG"]
+
+    async def scenario():
+        layer = RedisChannelLayer(**config)
+        channel = await layer.new_channel()
+        started = time.monotonic()
+        waiting = asyncio.ensure_future(layer.receive(channel))
+        await asyncio.sleep(7)  # longer than both the blocking pop and redis-py's default
+        await layer.send(channel, {"type": "ticket.event", "ticket_id": 1})
+        message = await asyncio.wait_for(waiting, timeout=WAIT)
+        await layer.flush()
+        return message, time.monotonic() - started
+
+    message, waited = async_to_sync(scenario)()
+    assert message == {"type": "ticket.event", "ticket_id": 1}
+    assert waited >= 7
