@@ -253,6 +253,16 @@ def block_remote_images(html: str) -> tuple[str, int]:
     return _REMOTE_IMG.sub(fix, html), count
 
 
+_HELD = re.compile(r'\stitle="remote-image:((?:https?:)?//[^"\s]+)"', re.IGNORECASE)
+
+
+def restore_remote_images(html: str) -> str:
+    """The addresses ``block_remote_images`` held back, put back as ``src``: for mail an agent
+    wrote (their signature's logo, say) and Amparo sends on to the customer, whose own mail
+    program decides whether to load them."""
+    return _HELD.sub(lambda m: f' src="{m.group(1)}"', html)
+
+
 def collapse_offset(text: str) -> int | None:
     """Where quoted history or the signature starts: collapsed for display, never removed."""
     starts = [m.start() for rx in _QUOTE_MARKERS for m in [rx.search(text)] if m]

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from amparo.core.crypto import decrypt
 from amparo.crm.models import ContactIdentity, IdentityKind
+from amparo.inbox.email.bodies import restore_remote_images
 from amparo.inbox.email.threading import (
     instance_token,
     outgoing_message_id,
@@ -133,9 +134,12 @@ def build(message: Message) -> Outgoing:
         msg["Precedence"] = "auto_reply"
     msg.set_content(message.body_text or " ")
     if message.body_html:
-        msg.add_alternative(
-            f"<!doctype html><html><body>{message.body_html}</body></html>", subtype="html"
-        )
+        html = message.body_html
+        if message.author_kind == AuthorKind.AGENT:
+            # An agent's own mail relayed to the customer: its remote images were only held
+            # back from the desk (see bodies.block_remote_images).
+            html = restore_remote_images(html)
+        msg.add_alternative(f"<!doctype html><html><body>{html}</body></html>", subtype="html")
     for item in message.attachments.all():
         with item.file.open("rb") as handle:
             data = handle.read()

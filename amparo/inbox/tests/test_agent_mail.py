@@ -75,6 +75,10 @@ def test_signed_mail_from_an_agent_is_their_reply_sent_on_to_the_customer(
             to=_to_ticket(ticket, smtp_mailbox),
             subject=f"Re: {ticket.subject}",
             body="Oi Maria, já corrigimos a emissão. Pode tentar de novo?",
+            html=(
+                "<p>Oi Maria, já corrigimos a emissão. Pode tentar de novo?</p>"
+                '<p><img src="https://cdn.example.com/logo.png" alt="Solar"></p>'
+            ),
         )
     )
     result = ingest(raw, source="imap")
@@ -94,6 +98,9 @@ def test_signed_mail_from_an_agent_is_their_reply_sent_on_to_the_customer(
     msg = email.message_from_bytes(sent["data"], policy=policy.default)
     assert msg["From"] == "Suporte <suporte@amparo.test>"
     assert "já corrigimos" in msg.get_body(("plain",)).get_content()
+    # The desk held the signature's logo back; the customer's copy has it again.
+    assert 'src="https://cdn.example.com/logo.png"' not in reply.body_html
+    assert 'src="https://cdn.example.com/logo.png"' in msg.get_body(("html",)).get_content()
     reply.refresh_from_db()
     assert reply.delivery_status == DeliveryStatus.SENT
     # The agent's original stays downloadable for agents, like any other mail.
