@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.core.models import TimeStampedModel
 
@@ -44,7 +45,7 @@ class Mailbox(TimeStampedModel):
         verbose_name=_("team"),
         help_text=_("New tickets go to this team; its replies are sent from this mailbox."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("feminine", "active"), default=True)
     is_default = models.BooleanField(
         _("default"), default=False, help_text=_("Sends replies of tickets that have no mailbox.")
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.core.models import TimeStampedModel
 
@@ -28,7 +29,7 @@ class WebhookSubscription(TimeStampedModel):
     previous_secret_expires_at = models.DateTimeField(
         _("previous secret valid until"), null=True, blank=True
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("feminine", "active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -89,7 +90,7 @@ class WebhookDelivery(models.Model):
         related_name="+",
         verbose_name=_("redelivery of"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("feminine", "created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-id"]

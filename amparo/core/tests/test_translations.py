@@ -94,3 +94,15 @@ def test_amparos_words_win_over_djangos():
     lost = {m: (shown[m], sorted(ours[m])) for m in ours if shown[m] not in ours[m]}
     assert lost == {}
     assert shown["Search"] == "Buscar"
+
+
+def test_one_text_has_one_translation_across_apps():
+    """Django merges the apps' catalogues and the first app wins, so the same English text
+    translated two ways shows one of them everywhere: different meanings need a context."""
+    seen: dict[str, set[str]] = {}
+    for app in APPS:
+        po = (app / "locale" / "pt_BR" / "LC_MESSAGES" / "django.po").read_text()
+        for msgid, msgstr, fuzzy in _entries(po):
+            if msgstr and not fuzzy:
+                seen.setdefault(msgid, set()).add(msgstr)
+    assert {m: sorted(t) for m, t in seen.items() if len(t) > 1} == {}
