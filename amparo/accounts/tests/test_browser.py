@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from amparo.accounts.models import Role
 from amparo.accounts.tests.helpers import enable_two_factor, totp_code
@@ -27,14 +28,16 @@ def test_agent_signs_in_with_two_factor_and_switches_to_english(
     page.locator("#id_email").fill("lia@example.com")
     page.get_by_label("Senha").fill("senha-errada")
     page.get_by_role("button", name="Entrar").click()
-    assert page.get_by_role("alert").get_by_text("O e-mail ou a senha não conferem.").is_visible()
+    expect(
+        page.get_by_role("alert").get_by_text("O e-mail ou a senha não conferem.")
+    ).to_be_visible()
     axe_check(page)
     screenshot(page, "accounts-login-error")
     page.get_by_label("Senha").fill(PASSWORD)
     page.get_by_role("button", name="Entrar").click()
 
     page.wait_for_url("**/account/login/verify/**")
-    assert page.get_by_role("heading", name="Login em duas etapas").is_visible()
+    expect(page.get_by_role("heading", name="Login em duas etapas")).to_be_visible()
     axe_check(page)
     screenshot(page, "accounts-login-verify")
     device = TOTPDevice.objects.get(user=agent, confirmed=True)
@@ -43,20 +46,20 @@ def test_agent_signs_in_with_two_factor_and_switches_to_english(
     page.get_by_role("button", name="Verificar").click()
 
     page.wait_for_url("**/desk/**")
-    assert page.get_by_role("button", name="Sair").is_visible()
+    expect(page.get_by_role("button", name="Sair")).to_be_visible()
 
     page.goto(f"{live_url}/account/profile/")
-    assert page.get_by_role("heading", name="Seu perfil").is_visible()
+    expect(page.get_by_role("heading", name="Seu perfil")).to_be_visible()
     axe_check(page)
     screenshot(page, "accounts-profile-pt")
     page.get_by_label("Idioma").select_option("en")
     page.get_by_label("Fuso horário").select_option("Europe/Lisbon")
     page.get_by_role("button", name="Salvar").click()
-    assert page.get_by_text("Your profile was saved.").is_visible()
+    expect(page.get_by_text("Your profile was saved.")).to_be_visible()
 
     page.goto(f"{live_url}/desk/")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     screenshot(page, "accounts-desk-en")
     agent.refresh_from_db()
     assert (agent.language, agent.time_zone) == ("en", "Europe/Lisbon")
@@ -82,14 +85,14 @@ def test_availability_switch_and_management_pages_are_accessible(
     page.locator(".availability-menu summary").click()
     page.locator(".availability-panel").get_by_role("button", name="Online").click()
     page.wait_for_url("**/desk/?view=teams")
-    assert "Online" in page.locator(".availability-menu summary").inner_text()
+    expect(page.locator(".availability-menu summary")).to_contain_text("Online")
     supervisor.refresh_from_db()
     assert supervisor.availability == "online"
 
     page.goto(f"{live_url}/account/two-factor/enrol/")
-    assert page.get_by_role(
-        "img", name="QR code with the key for your authenticator app"
-    ).is_visible()
+    expect(
+        page.get_by_role("img", name="QR code with the key for your authenticator app")
+    ).to_be_visible()
     axe_check(page)
     screenshot(page, "accounts-two-factor-enrol")
 
@@ -101,7 +104,7 @@ def test_availability_switch_and_management_pages_are_accessible(
     screenshot(page, "backoffice-team")
 
     page.goto(f"{live_url}/account/sessions/")
-    assert page.get_by_text("This browser").is_visible()
+    expect(page.get_by_text("This browser")).to_be_visible()
     axe_check(page)
     screenshot(page, "accounts-sessions")
 
@@ -110,7 +113,7 @@ def test_availability_switch_and_management_pages_are_accessible(
     page.get_by_role("link", name="Tomás Reis").click()
     page.get_by_label("Role:").select_option("supervisor")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("The agent was saved.").is_visible()
+    expect(page.get_by_text("The agent was saved.")).to_be_visible()
     agent.refresh_from_db()
     assert agent.role == Role.SUPERVISOR
     axe_check(page)

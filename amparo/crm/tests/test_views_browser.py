@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from amparo.crm.models import Contact
 from amparo.testing.factories import ContactFactory, OrganizationFactory, make_ticket
@@ -30,7 +31,7 @@ def test_search_open_and_edit_a_contact(
     login_agent(page, agent_a)
 
     page.goto("/contacts/")
-    assert page.locator("h1").inner_text() == "Contacts"
+    expect(page.locator("h1")).to_have_text("Contacts")
     axe_check(page)
     screenshot(page, "crm-contact-list")
 
@@ -65,7 +66,7 @@ def test_search_open_and_edit_a_contact(
     page.get_by_role("button", name="Save").click()
     page.locator("#contact-card").get_by_text("Saved.").wait_for()
     card = page.locator("#contact-card").inner_text()
-    assert page.locator("h1").inner_text() == "Maria da Silva Souza"
+    expect(page.locator("h1")).to_have_text("Maria da Silva Souza")
     assert "Europe/Lisbon" in card
     assert "Prefere ser atendida por WhatsApp." in card
     maria.refresh_from_db()
@@ -142,7 +143,7 @@ def test_inline_edit_by_keyboard_alone(page, live_url, login_agent, agent_a, scr
     page.locator("#contact-card").get_by_text("Saved.").wait_for()
     # Focus comes back to the Edit button of the card (after htmx settles), not to the top.
     page.wait_for_function(f"() => (({active_text})() || '').startsWith('Edit')")
-    assert page.locator("h1").inner_text() == "Maria da Silva Jr."
+    expect(page.locator("h1")).to_have_text("Maria da Silva Jr.")
 
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => ({active_id})() === 'id_name'")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -11,9 +12,9 @@ def test_agent_opens_the_desk(page, live_url, login_agent, agent_a, axe_check, s
     login_agent(page, agent_a)
     page.goto(f"{live_url}/desk/")
     assert page.get_by_role("heading", level=1).count() == 1
-    assert page.get_by_role("link", name="Ana Souza").is_visible()
+    expect(page.get_by_role("link", name="Ana Souza")).to_be_visible()
     page.keyboard.press("?")
-    assert page.get_by_role("dialog", name="Keyboard shortcuts").is_visible()
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
     page.keyboard.press("Escape")
     axe_check(page)
     screenshot(page, "desk-smoke")

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from amparo.core.actors import Actor
 from amparo.core.models import SiteSettings
@@ -62,19 +63,19 @@ def test_visitor_submits_signs_in_by_link_replies_and_reads_the_answer(
 
     page.get_by_role("heading", name=re.compile("The printer does not print")).wait_for()
     assert page.url == f"{live_url}/portal/requests/{ticket.pk}/"
-    assert page.get_by_role("link", name="error.txt").is_visible()
+    expect(page.get_by_role("link", name="error.txt")).to_be_visible()
 
     page.get_by_label("Your reply").fill("It also blinks orange.")
     page.get_by_role("button", name="Send reply").click()
     page.get_by_text("Your reply was sent.").wait_for()
-    assert page.get_by_text("It also blinks orange.").is_visible()
+    expect(page.get_by_text("It also blinks orange.")).to_be_visible()
 
     message_add(ticket=ticket, actor=Actor.of_agent(agent_a), body_text="Please restart it.")
     message_add(
         ticket=ticket, actor=Actor.of_agent(agent_a), body_text="VIP? check", is_internal=True
     )
     page.reload()
-    assert page.get_by_text("Please restart it.").is_visible()
+    expect(page.get_by_text("Please restart it.")).to_be_visible()
     assert "VIP? check" not in page.content()
     assert "We usually answer" not in page.content()
     axe_check(page)
@@ -107,12 +108,12 @@ def test_portal_pages_in_portuguese(new_page, live_url, agent_a, axe_check, scre
 
     page = new_page(locale="pt-BR")
     page.goto("/portal/")
-    assert page.get_by_role("heading", name="Como podemos ajudar você?").is_visible()
-    assert page.get_by_text("Contabilidade Aurora").first.is_visible()
+    expect(page.get_by_role("heading", name="Como podemos ajudar você?")).to_be_visible()
+    expect(page.get_by_text("Contabilidade Aurora").first).to_be_visible()
     axe_check(page)
     screenshot(page, "portal-home-pt-BR")
     page.goto("/portal/requests/new/")
-    assert page.get_by_text("Costumamos responder em até 24 horas.").is_visible()
+    expect(page.get_by_text("Costumamos responder em até 24 horas.")).to_be_visible()
     screenshot(page, "portal-new-request-pt-BR")
     page.goto("/portal/sign-in/")
     axe_check(page)
