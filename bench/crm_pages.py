@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +23,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.config.settings")
 django.setup()
 
+from _measure import measure  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -33,21 +32,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from amparo.accounts.models import Role, User  # noqa: E402
 from amparo.crm.models import Contact, ContactIdentity  # noqa: E402
 from amparo.tickets.models import Ticket  # noqa: E402
-
-
-def measure(fn: Callable[[], Any], runs: int) -> tuple[float, float, int]:
-    for _ in range(2):
-        fn()
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    queries = len(ctx.captured_queries)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)], queries
 
 
 def get(client: Client, url: str) -> Callable[[], Any]:

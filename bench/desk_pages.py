@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,30 +22,15 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.config.settings")
 django.setup()
 
+from _measure import measure  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from amparo.accounts.models import Role, User  # noqa: E402
 from amparo.desk import selectors  # noqa: E402
 from amparo.desk.filters import BUILTIN_VIEWS  # noqa: E402
 from amparo.tickets.models import Ticket  # noqa: E402
 from amparo.tickets.selectors import ticket_list_for_agent  # noqa: E402
-
-
-def measure(fn: Callable[[], Any], runs: int) -> tuple[float, float, int]:
-    for _ in range(2):
-        fn()
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    queries = len(ctx.captured_queries)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], queries
 
 
 def get(client: Client, url: str) -> Callable[[], Any]:

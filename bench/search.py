@@ -30,10 +30,10 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.config.settings")
 django.setup()
 
+from _measure import measure  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from amparo.accounts.models import Role, TokenScope, User  # noqa: E402
 from amparo.accounts.services import api_token_create, api_token_revoke  # noqa: E402
@@ -45,21 +45,6 @@ from amparo.search.backends import backend  # noqa: E402
 from amparo.search.selectors import index_is_current, ticket_ids_matching  # noqa: E402
 from amparo.tickets.models import Message, Ticket  # noqa: E402
 from amparo.tickets.services import message_add  # noqa: E402
-
-
-def measure(fn: Callable[[], Any], runs: int) -> tuple[float, float, int]:
-    for _ in range(2):
-        fn()
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    queries = len(ctx.captured_queries)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)], queries
 
 
 def matches(term: str) -> int:

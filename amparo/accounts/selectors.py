@@ -16,6 +16,13 @@ def agent_list(*, viewer: User) -> QuerySet[User]:
     )
 
 
+def agent_for_email(address: str) -> User | None:
+    """The agent (active or not) who signs in with this address; None for everyone else."""
+    if not address:
+        return None
+    return User.objects.filter(email__iexact=address.strip()).exclude(role=Role.CUSTOMER).first()
+
+
 def team_list(*, viewer: User) -> QuerySet[Team]:
     return Team.objects.order_by("name")
 

@@ -12,10 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from amparo.core.errors import NotFound
+from amparo.tickets.files import INLINE_SAFE_TYPES
 from amparo.tickets.models import Attachment
-
-# Types a browser may show in place without running anything; everything else is a download.
-INLINE_SAFE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
 
 @require_GET

@@ -194,6 +194,14 @@ def identity_remove(*, identity: ContactIdentity) -> None:
 # also logged, since the CRM keeps no history table of its own.
 
 
+def _normalized(kind: str, value: str) -> str:
+    """``value`` as identities store it; "" for what could be no identity of that kind."""
+    try:
+        return normalize_identity(kind, value or "")
+    except DomainError:
+        return ""
+
+
 @transaction.atomic
 def identity_mark_verified(*, identity: ContactIdentity) -> bool:
     """The contact proved they control this identity (say, used a link sent to it).
@@ -214,7 +222,7 @@ def identity_mark_bouncing(*, addresses: Sequence[str], reason: str) -> int:
     ``bouncing_since`` keeps the first bounce; the reason is the latest. Unknown addresses are
     ignored. Returns how many identities were newly marked.
     """
-    values = {a.strip().lower() for a in addresses if a and a.strip()}
+    values = {v for v in (_normalized(IdentityKind.EMAIL, a) for a in addresses) if v}
     if not values:
         return 0
     reason = reason[:2000]
@@ -235,7 +243,7 @@ def identity_mark_bouncing(*, addresses: Sequence[str], reason: str) -> int:
 def identity_clear_bouncing(*, kind: str, value: str) -> bool:
     """The identity works again (the customer wrote to us from it): we may write to it again."""
     identity = (
-        ContactIdentity.objects.filter(kind=kind, value=value.strip().lower())
+        ContactIdentity.objects.filter(kind=kind, value=_normalized(kind, value))
         .exclude(bouncing_since__isnull=True)
         .first()
     )

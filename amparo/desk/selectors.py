@@ -11,13 +11,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from amparo.accounts.models import User
-from amparo.api.pagination import keyset_page, keyset_page_split
 from amparo.core.errors import NotFound
 from amparo.core.models import CustomFieldDefinition, CustomFieldTarget
 from amparo.desk.filters import QueueSpec, text_condition
 from amparo.desk.models import SavedView
 from amparo.tickets.models import Macro, Ticket
-from amparo.tickets.selectors import apply_ticket_filters, ticket_list_for_agent
+from amparo.tickets.selectors import (
+    apply_ticket_filters,
+    ticket_list_for_agent,
+    ticket_page_by_status,
+)
 
 # Counts stop here: counting a million-row queue exactly would scan it on every page view.
 COUNT_CAP = 999
@@ -55,21 +58,13 @@ def queue_page(
 ) -> tuple[list[Ticket], str | None]:
     """A keyset page of the queue; a queue of several statuses is read one status at a time
     (keyset_page_split), each along its (…, status, -updated_at, -id) index."""
-    sort = specs[-1].sort if specs else "-updated_at"
-    limit = limit or PAGE_SIZE
-    statuses = queue_statuses(specs)
-    if statuses is None or any(spec.text for spec in specs):
-        # A search is planned from its matches, not along an index: one query is enough.
-        return keyset_page(
-            queue_queryset(agent=agent, specs=specs), order=sort, cursor=cursor, limit=limit
-        )
-    return keyset_page_split(
+    return ticket_page_by_status(
         _queue_without_status(agent=agent, specs=specs),
-        field="status",
-        values=statuses,
-        order=sort,
+        statuses=queue_statuses(specs),
+        searching=any(spec.text for spec in specs),
+        order=specs[-1].sort if specs else "-updated_at",
         cursor=cursor,
-        limit=limit,
+        limit=limit or PAGE_SIZE,
     )
 
 

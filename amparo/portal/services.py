@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import Role, User
+from amparo.accounts.selectors import agent_for_email
 from amparo.core.actors import Actor
 from amparo.core.customfields import Required
 from amparo.core.errors import Conflict, DomainError, NotFound
@@ -122,7 +123,7 @@ def sign_in_link_deliver(*, link_id: int) -> None:
 
 def _is_agent_address(email: str, contact: Contact) -> bool:
     # Agents sign in at /account/ with their second factor; a portal link must not bypass it.
-    if User.objects.filter(email=email).exclude(role=Role.CUSTOMER).exists():
+    if agent_for_email(email) is not None:
         return True
     return bool(contact.user_id and contact.user and contact.user.is_agent)
 

@@ -16,6 +16,11 @@ from django.utils.translation import gettext as _
 from amparo.core.errors import DomainError
 from amparo.tickets.models import Attachment, Message, Ticket
 
+# Types shown in place from our origin (an <img>, the browser's viewer) without running
+# anything: never SVG or HTML, which can carry script. Everything else is a download.
+INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+INLINE_SAFE_TYPES = INLINE_IMAGE_TYPES | {"application/pdf"}
+
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 # Format and other invisible code points (RTL override, zero-width) that disguise extensions.
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Zl", "Zp"}

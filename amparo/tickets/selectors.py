@@ -122,25 +122,41 @@ def ticket_list_for_agent(*, agent: User, filters: TicketFilters | None = None) 
     return _with_relations(qs)
 
 
-def ticket_page_for_agent(
-    *, agent: User, filters: TicketFilters, order: str, cursor: str | None, limit: int
+def ticket_page_by_status(
+    qs: QuerySet[Ticket],
+    *,
+    statuses: list[str] | None,
+    searching: bool,
+    order: str,
+    cursor: str | None,
+    limit: int,
 ) -> tuple[list[Ticket], str | None]:
-    """A keyset page of ``ticket_list_for_agent``.
+    """A keyset page of ``qs`` (not filtered by status) with ``statuses`` (None: any).
 
     Several statuses are read one status at a time (keyset_page_split), so each query walks
     a (…, status, -updated_at, -id) index in order instead of sorting every match. A search
-    is planned from its matches, as in the desk's queues: one query.
+    is planned from its matches, not along an index: one query.
     """
-    if not filters.status or filters.text.strip():
-        return keyset_page(
-            ticket_list_for_agent(agent=agent, filters=filters),
-            order=order,
-            cursor=cursor,
-            limit=limit,
-        )
-    qs = ticket_list_for_agent(agent=agent, filters=replace(filters, status=[]))
+    if statuses is None or searching:
+        if statuses is not None:
+            qs = qs.filter(status__in=statuses)
+        return keyset_page(qs, order=order, cursor=cursor, limit=limit)
     return keyset_page_split(
-        qs, field="status", values=filters.status, order=order, cursor=cursor, limit=limit
+        qs, field="status", values=statuses, order=order, cursor=cursor, limit=limit
+    )
+
+
+def ticket_page_for_agent(
+    *, agent: User, filters: TicketFilters, order: str, cursor: str | None, limit: int
+) -> tuple[list[Ticket], str | None]:
+    """A keyset page of ``ticket_list_for_agent`` (see ticket_page_by_status)."""
+    return ticket_page_by_status(
+        ticket_list_for_agent(agent=agent, filters=replace(filters, status=[])),
+        statuses=[str(s) for s in filters.status] or None,
+        searching=bool(filters.text.strip()),
+        order=order,
+        cursor=cursor,
+        limit=limit,
     )
 
 

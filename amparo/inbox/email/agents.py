@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from amparo.accounts.models import Role, User
+from amparo.accounts.models import User
 from amparo.core.actors import Actor
 from amparo.core.errors import NotFound
 from amparo.crm.models import ContactIdentity, IdentityKind
@@ -34,13 +34,6 @@ from amparo.tickets.services import message_add, message_set_delivery
 
 if TYPE_CHECKING:
     from amparo.inbox.email.ingest import IngestResult
-
-
-def agent_for_address(address: str) -> User | None:
-    """The agent (active or not) whose sign-in address this is; None for everyone else."""
-    if not address:
-        return None
-    return User.objects.filter(email__iexact=address).exclude(role=Role.CUSTOMER).first()
 
 
 def _why_not_sent(parsed: ParsedMail, ticket: Ticket, agent: User, automatic: bool) -> str:

@@ -20,11 +20,8 @@ from django.urls import reverse
 
 from amparo.core.html import html_to_text, sanitize_html, text_to_html
 from amparo.inbox.email.bodies import block_remote_images, collapse_offset
+from amparo.tickets.files import INLINE_IMAGE_TYPES
 from amparo.tickets.models import Attachment, Message
-
-# Shown in an <img> from our origin: the download view serves these inline (never SVG, which
-# can carry script, nor anything it does not sniff as one of them).
-INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SRC = re.compile(r'\ssrc="([^"]*)"')

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
+from amparo.accounts.selectors import agent_for_email
 from amparo.core.actors import Actor
 from amparo.core.errors import DomainError
 from amparo.crm.models import Contact, ContactIdentity, IdentityKind
@@ -179,7 +180,7 @@ def _process(
         if flood.over_limit(parsed.from_address):
             raise _Quarantine(QuarantineReason.FLOOD, parsed.from_address)
     known = _known_contact(parsed.from_address)
-    agent = agents.agent_for_address(parsed.from_address)
+    agent = agent_for_email(parsed.from_address)
     ticket, rule = find_ticket(parsed, known, agent=agent)
     if not trusted and ticket is None and verdict.kind in (AUTO_REPLY, LIST):
         reason = (
